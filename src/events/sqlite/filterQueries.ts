@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { EventFilter } from '../eventLog';
+import type { EventRow } from './eventRow';
+
+const COLUMNS = 'position, stream, revision, type, data, metadata';
+
+type Rows<Args extends unknown[]> = Database.Statement<Args, EventRow>;
+
+export interface FilterQueries {
+  /** Rows with after < position <= upTo that match the filter, in order, at most `limit`. */
+  range(filter: EventFilter | undefined): {
+    all(after: number, upTo: number, limit: number, ...filterArgs: string[]): EventRow[];
+  };
+  /** Args: stream, first revision, limit (-1 for none). */
+  streamForwards: Rows<[string, number, number]>;
+  /** Args: stream, last revision, limit (-1 for none). */
+  streamBackwards: Rows<[string, number, number]>;
+}
+
+/** Prepared statements for stream reads and for filtered ranges of the global order. */
+export const createFilterQueries = (db: Database.Database): FilterQueries => {
+  const cache = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  /** Rows with after < position <= upTo matching the filter; args: after, upTo, limit, ...filter. */
+  const range = (filter: EventFilter | undefined): Database.Statement<unknown[], EventRow> => {
+    const prefixes = filter?.streamPrefixes?.length ?? 0;
+    const types = filter?.eventTypes?.length ?? 0;
+    const key = `${prefixes}:${types}`;
+    let statement = cache.get(key);
+    if (statement === undefined) {
+      // Stream names use only characters below "~", so [p, p + "~") is exactly "starts with p".
+      const byPrefix = Array.from({ length: prefixes }, () => '(stream >= ? AND stream < ?)').join(
+        ' OR ',
+      );
+      const byType =
+        types === 0 ? '' : `type IN (${Array.from({ length: types }, () => '?').join(', ')})`;
+      const where = [byPrefix && `(${byPrefix})`, byType]
+        .filter(Boolean)
+        .map((c) => ` AND ${c}`)
+        .join('');
+      statement = db.prepare<unknown[], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`,
+      );
+      cache.set(key, statement);
+    }
+    return statement;
+  };
+
+  return {
+    range: (filter: EventFilter | undefined) => {
+      const statement = range(filter);
+      // LIMIT comes last in the SQL but third in the call: reorder once here.
+      return {
+        all: (after: number, upTo: number, limit: number, ...filterArgs: string[]) =>
+          statement.all(after, upTo, ...filterArgs, limit),
+      };
+    },
+    streamForwards: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    streamBackwards: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    ),
+  };
+};

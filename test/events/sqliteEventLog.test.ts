@@ -1,0 +1,70 @@
+import { openDatabase } from '../../src/events/sqlite/openDatabase';
+import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
+import { describeEventLogContract, take } from '../contracts/eventLog.contract';
+import { runTs } from '../support/childProcess';
+import { branchEvents, newId } from '../support/events';
+import { tempDir } from '../support/tempDir';
+
+const dir = tempDir('sqlite-log');
+afterAll(() => dir.remove());
+
+describeEventLogContract('sqlite', {
+  create: async () => createSqliteEventLog({ path: dir.file(`${newId()}.sqlite`) }),
+});
+
+describe('SQLite event log file', () => {
+  it('keeps everything across close and reopen', async () => {
+    const path = dir.file('reopen.sqlite');
+    const first = createSqliteEventLog({ path });
+    await first.append('s-1', branchEvents(50), { expectedRevision: 'no_stream' });
+    await first.close();
+    const second = createSqliteEventLog({ path });
+    const events = await second.readStream('s-1');
+    expect(events.map((e) => e.revision)).toEqual([...Array(50).keys()]);
+    await expect(
+      second.append('s-1', branchEvents(1), { expectedRevision: 49 }),
+    ).resolves.toMatchObject({ nextRevision: 50 });
+    await second.close();
+  });
+
+  it('opens in WAL mode with synchronous=FULL by default, and the configured level otherwise', () => {
+    const full = openDatabase(dir.file('full.sqlite'));
+    expect(full.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(full.pragma('synchronous', { simple: true })).toBe(2);
+    full.close();
+    const normal = openDatabase(dir.file('normal.sqlite'), { synchronous: 'NORMAL' });
+    expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+    normal.close();
+  });
+
+  it('lets exactly one process win each revision when four processes race', async () => {
+    const path = dir.file('race.sqlite');
+    await createSqliteEventLog({ path }).close();
+    const outputs = await Promise.all(
+      [1, 2, 3, 4].map(() => runTs('appendWorker.ts', [path, 's-race', '25'])),
+    );
+    const won = outputs.flatMap((o) => JSON.parse(o) as number[]);
+    expect(won).toHaveLength(100);
+    expect([...won].sort((a, b) => a - b)).toEqual([...Array(100).keys()]);
+    const log = createSqliteEventLog({ path });
+    expect(await log.readStream('s-race')).toHaveLength(100);
+    await log.close();
+  }, 60_000);
+
+  it('delivers appends made by another process to a live subscription', async () => {
+    const path = dir.file('live.sqlite');
+    const log = createSqliteEventLog({ path, pollIntervalMs: 20 });
+    const received = take(log.subscribe(), 10);
+    await runTs('appendWorker.ts', [path, 's-live', '10']);
+    expect((await received).map((e) => e.revision)).toEqual([...Array(10).keys()]);
+    await log.close();
+  }, 30_000);
+
+  it('ends live subscriptions on close and refuses later calls', async () => {
+    const log = createSqliteEventLog({ path: dir.file('closed.sqlite') });
+    const received = take(log.subscribe(), 5);
+    await log.close();
+    expect(await received).toEqual([]);
+    await expect(log.readAll()).rejects.toMatchObject({ code: 'LOG_CLOSED' });
+  });
+});
