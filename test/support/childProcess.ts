@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Node arguments that load TypeScript through tsx, from any working directory. */
+export const TSX = ['--import', pathToFileURL(require.resolve('tsx')).href];
 
 /** Runs a TypeScript file under test/support in a child node process; resolves with its stdout. */
 export const runTs = (file: string, args: string[]): Promise<string> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file), ...args], {
+    const child = spawn(process.execPath, [...TSX, join(__dirname, file), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { TSX } from '../support/childProcess';
+import { tempDir } from '../support/tempDir';
+
+const cli = (args: string[], cwd: string) =>
+  spawnSync(
+    process.execPath,
+    [...TSX, join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
+
+describe('driftless CLI', () => {
+  const dir = tempDir('cli');
+  afterAll(() => dir.remove());
+
+  it('runs the demo in a fresh directory and prints one JSON report', () => {
+    const result = cli(['demo', '--json', '--invoices', '5', '--seed', '3'], dir.path);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      branches: number;
+      eventsAppended: number;
+      eventsSubscribed: number;
+      log: string;
+    };
+    expect(report.branches).toBe(25);
+    expect(report.eventsSubscribed).toBe(report.eventsAppended);
+    expect(report.log).toBe(join(dir.path, 'driftless-demo.sqlite'));
+  }, 30_000);
+
+  it.each([
+    [['nonsense'], /unknown command "nonsense"/],
+    [['demo', '--seed', 'abc'], /--seed expects a whole number, got "abc"/],
+    [['demo', '--colour'], /Unknown option '--colour'/],
+  ])(
+    'refuses %p with one line and exit code 2',
+    (args, message) => {
+      const result = cli(args, dir.path);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    },
+    30_000,
+  );
+});
