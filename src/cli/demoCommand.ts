@@ -24,7 +24,7 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
       log,
       seed: args.seed,
       invoices: args.invoices,
-      onProgress: progress.update,
+      onProgress: (n) => progress.update(n),
     });
     progress.finish();
     const elapsedMs = Date.now() - started;
