@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+
+export const LOGS = ['sqlite'] as const;
+export type LogKind = (typeof LOGS)[number];
+
+export const DEFAULT_EVENTS = 1_000_000;
+
+/** The flags every benchmark shares. */
+export interface BenchArgs {
+  name: string;
+  /** Print one JSON object on stdout instead of a table. */
+  json: boolean;
+  /** Size of the big log. */
+  events: number;
+  log: LogKind;
+  /** The command that reproduces this run. */
+  command: string;
+}
+
+/** A bad command line: main prints the message on one line and exits with code 2. */
+export class UsageError extends Error {}
+
+const isLog = (value: string): value is LogKind => (LOGS as readonly string[]).includes(value);
+
+export const parseBenchArgs = (argv: readonly string[]): BenchArgs => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        events: { type: 'string' },
+        log: { type: 'string', default: 'sqlite' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { positionals, values } = parsed;
+  const [name, ...extra] = positionals;
+  if (name === undefined)
+    throw new UsageError(
+      'missing benchmark name: npm run bench -- <name> [--json] [--events N] [--log sqlite]',
+    );
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (!isLog(values.log))
+    throw new UsageError(`unknown --log "${values.log}" (known: ${LOGS.join(', ')})`);
+  const events = values.events === undefined ? DEFAULT_EVENTS : parseCount(values.events);
+  const flags = [
+    events === DEFAULT_EVENTS ? '' : ` --events ${events}`,
+    values.log === 'sqlite' ? '' : ` --log ${String(values.log)}`,
+  ].join('');
+  return {
+    name,
+    json: values.json,
+    events,
+    log: values.log,
+    command: `npm run bench -- ${name}${flags}`,
+  };
+};
+
+/** A positive integer; `1_000_000` and `1,000,000` are accepted. */
+const parseCount = (text: string): number => {
+  const value = Number(text.replace(/[_,]/g, ''));
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new UsageError(`--events must be a positive integer, got "${text}"`);
+  return value;
+};

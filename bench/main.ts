@@ -1,0 +1,27 @@
+import { parseBenchArgs, UsageError, type BenchArgs } from './args';
+import * as eventlog from './eventlog';
+
+/** Benchmarks by name; each module exports `run(args)`. */
+const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
+  eventlog,
+};
+
+const main = async (): Promise<void> => {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const benchmark = benchmarks[args.name];
+  if (benchmark === undefined)
+    throw new UsageError(
+      `unknown benchmark "${args.name}" (known: ${Object.keys(benchmarks).join(', ')})`,
+    );
+  await benchmark.run(args);
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`bench: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+});
