@@ -1,3 +1,5 @@
+import type { ExpectedRevision } from './eventLog';
+
 /** Stable error codes; a caller branches on `code`, never on a message. */
 export const ERROR_CODES = {
   VERSION_CONFLICT: 'VERSION_CONFLICT',
@@ -31,7 +33,7 @@ export class DriftlessError extends Error {
 export class VersionConflictError extends DriftlessError {
   constructor(
     readonly stream: string,
-    readonly expected: ExpectedRevisionLike,
+    readonly expected: ExpectedRevision,
     readonly actual: number | 'no_stream',
   ) {
     super(
@@ -40,8 +42,6 @@ export class VersionConflictError extends DriftlessError {
     );
   }
 }
-
-type ExpectedRevisionLike = number | 'no_stream' | 'any' | 'exists';
 
 export class StreamNotFoundError extends DriftlessError {
   constructor(readonly stream: string) {
