@@ -40,6 +40,7 @@ export const Decision = z.strictObject({
   confidence: Confidence.optional(),
   branchIds: z.array(Ulid),
 });
+export type Decision = z.infer<typeof Decision>;
 
 export const DivergenceDetected = z.strictObject({
   branchId: Ulid,

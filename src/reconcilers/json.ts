@@ -1,0 +1,26 @@
+/** JSON values as the merge sees them; `undefined` stands for "nothing at this path". */
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export const isObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The own property `key` of an object (never one reached through its prototype). */
+export const own = (object: JsonObject, key: string): Json | undefined =>
+  Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+
+/** Deep equality of JSON values, blind to object key order; shared subtrees compare in O(1). */
+export const jsonEqual = (a: Json | undefined, b: Json | undefined): boolean => {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => jsonEqual(a[key], own(b, key)));
+};

@@ -1,0 +1,80 @@
+import type { Decision } from '../events/schemas/entityEvents';
+import { formatPointer } from '../events/jsonPointer';
+import type { Json } from './json';
+import type { CompiledRules, Provenance } from './mergeRules';
+import { confidenceAt, type TouchedNode } from './touchedPaths';
+
+/** Names recorded in `Decision.rule` besides the policies' own (`priority:phase`, ...). */
+export const RULES = {
+  THEIRS_ONLY: 'theirs-only',
+  SAME_CHANGE: 'same-change',
+  SET_UNION: 'set-union',
+  BELOW_MIN: 'confidence:below-min',
+} as const;
+
+/** A path both sides changed differently that no policy resolved; the head keeps its value. */
+export interface Conflict {
+  path: string;
+  base?: Json;
+  ours?: Json;
+  theirs?: Json;
+  /** The policy that was asked (`reject` when none is declared). */
+  rule: string;
+  reason: string;
+  branchIds: string[];
+}
+
+/** State of one merge: the inputs' rules and provenance, and what was decided so far. */
+export interface MergeContext {
+  rules: CompiledRules;
+  touched: TouchedNode;
+  oursBy: (path: readonly string[]) => Provenance;
+  theirsBy: Provenance;
+  decisions: Decision[];
+  conflicts: Conflict[];
+}
+
+/** The three values at a path; `undefined` means nothing there. */
+export interface Sides {
+  path: readonly string[];
+  base: Json | undefined;
+  ours: Json | undefined;
+  theirs: Json | undefined;
+}
+
+const withValues = <T extends object>(target: T, s: Sides) => {
+  const out: T & { base?: Json; ours?: Json; theirs?: Json } = { ...target };
+  if (s.base !== undefined) out.base = s.base;
+  if (s.ours !== undefined) out.ours = s.ours;
+  if (s.theirs !== undefined) out.theirs = s.theirs;
+  return out;
+};
+
+/** The confidence the branch gave the value at a path. */
+export const theirsConfidence = (ctx: MergeContext, path: readonly string[]) =>
+  confidenceAt(ctx.touched, path) ?? ctx.theirsBy.confidence;
+
+/** Records a decision and returns the chosen value. */
+export const decide = (
+  ctx: MergeContext,
+  s: Sides,
+  chosen: Json | undefined,
+  rule: string,
+  by: { branchIds: readonly string[]; confidence?: number | undefined },
+): Json | undefined => {
+  const decision: Decision = withValues(
+    { path: formatPointer(s.path), rule, branchIds: [...by.branchIds] },
+    s,
+  );
+  if (chosen !== undefined) decision.chosen = chosen;
+  if (by.confidence !== undefined) decision.confidence = by.confidence;
+  ctx.decisions.push(decision);
+  return chosen;
+};
+
+/** Records an unresolved conflict and keeps ours. */
+export const leaveUnresolved = (ctx: MergeContext, s: Sides, rule: string, reason: string) => {
+  const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
+  ctx.conflicts.push(withValues({ path: formatPointer(s.path), rule, reason, branchIds }, s));
+  return s.ours;
+};

@@ -1,0 +1,80 @@
+import * as E from 'fp-ts/Either';
+import type { ValidationError } from '../events/errors';
+import type { Decision } from '../events/schemas/entityEvents';
+import type { Op } from '../events/schemas/ops';
+import { applyOps } from './applyOps';
+import type { JsonObject } from './json';
+import { mergeTouched } from './merge';
+import type { Conflict, MergeContext } from './mergeContext';
+import type { CompiledRules, Provenance } from './mergeRules';
+import { emptyTouched, type TouchedNode } from './touchedPaths';
+
+/** The head side of a merge: its document and who wrote each of its values. */
+export interface Ours {
+  doc: JsonObject;
+  /** Provenance of the value at a path (nearest recorded ancestor, else the head's own). */
+  by: (path: readonly string[]) => Provenance;
+}
+
+/** A merged document and a decision for every path the branch changed. */
+export interface Candidate {
+  doc: JsonObject;
+  decisions: Decision[];
+}
+
+export type MergeFailure =
+  /** The branch's ops do not apply to its base: the branch is invalid, nothing was merged. */
+  | { kind: 'invalid'; error: ValidationError }
+  /** Paths no policy resolved; `candidate` keeps the head's value at each of them. */
+  | { kind: 'conflicts'; conflicts: Conflict[]; candidate: Candidate };
+
+export type MergeResult = E.Either<MergeFailure, Candidate>;
+
+const run = (
+  rules: CompiledRules,
+  base: JsonObject,
+  ours: Ours,
+  theirs: JsonObject,
+  theirsBy: Provenance,
+  touched: TouchedNode,
+): MergeResult => {
+  const ctx: MergeContext = {
+    rules,
+    touched,
+    oursBy: ours.by,
+    theirsBy,
+    decisions: [],
+    conflicts: [],
+  };
+  const doc = mergeTouched(ctx, { path: [], base, ours: ours.doc, theirs }, touched) as JsonObject;
+  const candidate = { doc, decisions: ctx.decisions };
+  return ctx.conflicts.length > 0
+    ? E.left({ kind: 'conflicts', conflicts: ctx.conflicts, candidate })
+    : E.right(candidate);
+};
+
+/**
+ * Reconciles a branch with the head: applies the branch's ops to its base (the merge base),
+ * then merges three ways where the ops reached. Pure and deterministic.
+ */
+export const reconcile = (
+  rules: CompiledRules,
+  input: { base: JsonObject; ours: Ours; ops: readonly Op[]; theirsBy: Provenance },
+): MergeResult =>
+  E.chain((applied: { doc: JsonObject; touched: TouchedNode }) =>
+    run(rules, input.base, input.ours, applied.doc, input.theirsBy, applied.touched),
+  )(
+    E.mapLeft((error: ValidationError): MergeFailure => ({ kind: 'invalid', error }))(
+      applyOps(input.base, input.ops, rules),
+    ),
+  );
+
+/** Three-way merge of whole documents, for callers that hold the branch's result, not its ops. */
+export const mergeDocuments = (
+  rules: CompiledRules,
+  input: { base: JsonObject; ours: Ours; theirs: JsonObject; theirsBy: Provenance },
+): MergeResult => {
+  const touched = emptyTouched();
+  touched.whole = true;
+  return run(rules, input.base, input.ours, input.theirs, input.theirsBy, touched);
+};
