@@ -1,9 +1,11 @@
 import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
+import * as merge from './merge';
 
 /** Benchmarks by name; each module exports `run(args)`. */
 const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
+  merge,
 };
 
 const main = async (): Promise<void> => {

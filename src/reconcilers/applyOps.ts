@@ -15,6 +15,11 @@ export interface AppliedOps {
   touched: TouchedNode;
 }
 
+interface Applying {
+  rules: CompiledRules;
+  owned: WeakSet<object>;
+}
+
 /** Thrown inside one op, caught per op: never escapes `applyOps`. */
 class OpFailure extends Error {
   constructor(
@@ -37,11 +42,13 @@ export const applyOps = (
   rules: CompiledRules,
 ): E.Either<ValidationError, AppliedOps> => {
   const touched = emptyTouched();
+  // Containers copied during this call, safe to change in place: each path is copied once.
+  const ctx: Applying = { rules, owned: new WeakSet() };
   const issues: ValidationIssue[] = [];
   let doc = base;
   ops.forEach((op, index) => {
     try {
-      const result = applyOne(doc, op, rules);
+      const result = applyOne(doc, op, ctx);
       doc = result.doc;
       touch(touched, result.path, op.confidence);
     } catch (error) {
@@ -80,7 +87,8 @@ const checkValue = (
     throw new OpFailure(first.expected, first.received, `${first.path}: ${first.message}`);
 };
 
-const applyOne = (doc: JsonObject, op: Op, rules: CompiledRules) => {
+const applyOne = (doc: JsonObject, op: Op, ctx: Applying) => {
+  const { rules } = ctx;
   const path = parsePointer(op.path);
   if (path === undefined)
     throw new OpFailure('a JSON pointer', JSON.stringify(op.path), 'not a pointer');
@@ -94,13 +102,13 @@ const applyOne = (doc: JsonObject, op: Op, rules: CompiledRules) => {
     case 'set':
       checkValue(op.value, path, op.path, rules);
       return {
-        doc: updateNode(doc, path, rules, (_, collection) =>
+        doc: updateNode(doc, path, ctx, (_, collection) =>
           setChild(op.value, path.at(-1)!, collection),
         ),
         path,
       };
     case 'unset':
-      return { doc: updateNode(doc, path, rules, (current) => unsetChild(current)), path };
+      return { doc: updateNode(doc, path, ctx, (current) => unsetChild(current)), path };
     case 'upsert': {
       const keyed = requireKind(target, 'keyed', 'upsert');
       const key = elementKey(op.value, keyed.key);
@@ -111,16 +119,16 @@ const applyOne = (doc: JsonObject, op: Op, rules: CompiledRules) => {
           'the element has no key',
         );
       checkValue(op.value, [...path, key], op.path, rules);
-      const next = updateNode(doc, path, rules, (current) =>
+      const next = updateNode(doc, path, ctx, (current) =>
         withChild(asArray(current), key, op.value, keyed),
       );
       return { doc: next, path: [...path, key] };
     }
     case 'remove':
-      return removeMember(doc, path, op.key, target, rules);
+      return removeMember(doc, path, op.key, target, ctx);
     case 'add': {
       requireKind(target, 'set', 'add');
-      const next = updateNode(doc, path, rules, (current) => {
+      const next = updateNode(doc, path, ctx, (current) => {
         const members = asArray(current);
         return members.some((m) => jsonEqual(m, op.value)) ? members : [...members, op.value];
       });
@@ -169,11 +177,11 @@ const removeMember = (
   path: string[],
   key: string | number | boolean,
   target: Collection | undefined,
-  rules: CompiledRules,
+  ctx: Applying,
 ) => {
   if (target?.kind === 'keyed') {
     const segment = String(key);
-    const next = updateNode(doc, path, rules, (current) => {
+    const next = updateNode(doc, path, ctx, (current) => {
       const elements = asArray(current);
       if (childOf(elements, segment, target) === undefined)
         throw new OpFailure(
@@ -186,7 +194,7 @@ const removeMember = (
     return { doc: next, path: [...path, segment] };
   }
   requireKind(target, 'set', 'remove');
-  const next = updateNode(doc, path, rules, (current) => {
+  const next = updateNode(doc, path, ctx, (current) => {
     const members = asArray(current);
     if (!members.some((m) => m === key))
       throw new OpFailure('a member of the set', JSON.stringify(key), 'no such member');
@@ -204,17 +212,19 @@ type Edit = (
 const updateNode = (
   doc: JsonObject,
   path: readonly string[],
-  rules: CompiledRules,
+  { rules, owned }: Applying,
   edit: Edit,
 ): JsonObject => {
   const walk = (node: Json | undefined, depth: number): JsonObject | Json[] => {
-    const here = path.slice(0, depth);
-    const collection = rules.collectionAt(here);
-    const container = requireContainer(node, collection, here);
+    const collection = rules.collectionAt(path, depth);
+    const container = requireContainer(node, collection, path, depth);
     const segment = path[depth]!;
     const child = childOf(container, segment, collection);
     const next = depth === path.length - 1 ? edit(child, collection) : walk(child, depth + 1);
-    return withChild(container, segment, next, collection);
+    if (owned.has(container)) return withChild(container, segment, next, collection, true);
+    const copy = withChild(container, segment, next, collection);
+    owned.add(copy);
+    return copy;
   };
   return walk(doc, 0) as JsonObject;
 };
@@ -222,20 +232,22 @@ const updateNode = (
 const requireContainer = (
   node: Json | undefined,
   c: Collection | undefined,
-  here: readonly string[],
+  path: readonly string[],
+  depth: number,
 ) => {
-  const at = here.length === 0 ? 'the root' : `"${formatPointer(here)}"`;
+  // Only a failure needs the pointer text.
+  const at = () => (depth === 0 ? 'the root' : `"${formatPointer(path.slice(0, depth))}"`);
   if (c?.kind === 'set')
-    throw new OpFailure('add or remove on the set', 'a path inside a set', `${at} is a set`);
+    throw new OpFailure('add or remove on the set', 'a path inside a set', `${at()} is a set`);
   if (c?.kind === 'keyed') {
     if (Array.isArray(node)) return node;
-    throw new OpFailure(`a keyed array at ${at}`, describe(node), 'not a keyed array');
+    throw new OpFailure(`a keyed array at ${at()}`, describe(node), 'not a keyed array');
   }
   if (isObject(node)) return node;
   if (Array.isArray(node))
-    throw new OpFailure(`an object at ${at}`, 'an atomic array', 'set the whole array instead');
+    throw new OpFailure(`an object at ${at()}`, 'an atomic array', 'set the whole array instead');
   throw new OpFailure(
-    `an object at ${at}`,
+    `an object at ${at()}`,
     describe(node),
     node === undefined ? 'nothing there' : 'cannot hold fields',
   );

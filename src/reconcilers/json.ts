@@ -7,9 +7,17 @@ export interface JsonObject {
 export const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The own property `key` of an object (never one reached through its prototype). */
-export const own = (object: JsonObject, key: string): Json | undefined =>
-  Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+/**
+ * The own property `key` of an object, never one reached through its prototype. JSON values
+ * are never functions, and everything a plain object inherits is a function except
+ * `__proto__`, so this needs no (slower) own-property lookup.
+ */
+export const own = (object: JsonObject, key: string): Json | undefined => {
+  const value: unknown = object[key];
+  return typeof value === 'function' || key === '__proto__'
+    ? undefined
+    : (value as Json | undefined);
+};
 
 /** Deep equality of JSON values, blind to object key order; shared subtrees compare in O(1). */
 export const jsonEqual = (a: Json | undefined, b: Json | undefined): boolean => {

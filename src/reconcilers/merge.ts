@@ -1,6 +1,6 @@
-import { childOf, isContainer, withChild } from './containers';
+import { childOf, elementKey, isContainer, withChildren, type ChildChange } from './containers';
 import { isObject, jsonEqual, own, type Json, type JsonObject } from './json';
-import { mergeKeyed, mergeSet } from './mergeCollections';
+import { keepTheirsOrder, mergeKeyed, mergeSet } from './mergeCollections';
 import { decide, RULES, type MergeContext, type Sides } from './mergeContext';
 import { belowMinimum, discardBelowMinimum, resolveConflict, takeTheirs } from './resolveConflict';
 import type { TouchedNode } from './touchedPaths';
@@ -12,10 +12,15 @@ import type { TouchedNode } from './touchedPaths';
 export const mergeTouched = (ctx: MergeContext, s: Sides, node: TouchedNode): Json | undefined => {
   if (node.whole) return mergeValue(ctx, s);
   const collection = ctx.rules.collectionAt(s.path);
-  const containers = [s.base, s.ours, s.theirs].every((v) => isContainer(v, collection));
+  const containers =
+    isContainer(s.base, collection) &&
+    isContainer(s.ours, collection) &&
+    isContainer(s.theirs, collection);
   if (!containers) return mergeValue(ctx, s);
-  let out = s.ours as JsonObject | Json[];
-  for (const segment of [...node.children.keys()].sort()) {
+  const changes: ChildChange[] = [];
+  const segments = [...node.children.keys()];
+  if (segments.length > 1) segments.sort();
+  for (const segment of segments) {
     const ours = childOf(s.ours, segment, collection);
     const merged = mergeTouched(
       ctx,
@@ -27,26 +32,38 @@ export const mergeTouched = (ctx: MergeContext, s: Sides, node: TouchedNode): Js
       },
       node.children.get(segment)!,
     );
-    if (merged !== ours) out = withChild(out, segment, merged, collection);
+    if (merged !== ours) changes.push([segment, merged]);
   }
-  return out;
+  if (collection?.kind !== 'keyed')
+    return changes.length === 0 ? s.ours : withChildren(s.ours as JsonObject, changes, collection);
+  // Elements new to the head go to its end in the branch's order, as in mergeKeyed.
+  if (changes.length > 1) changes.sort(byPositionIn(s.theirs as Json[], collection.key));
+  const merged =
+    changes.length === 0 ? s.ours : withChildren(s.ours as Json[], changes, collection);
+  return keepTheirsOrder(merged as Json[], s, collection.key);
+};
+
+const byPositionIn = (elements: Json[], key: string) => {
+  const position = new Map(elements.map((e, i) => [elementKey(e, key), i]));
+  return ([a]: ChildChange, [b]: ChildChange) => (position.get(a) ?? -1) - (position.get(b) ?? -1);
 };
 
 /** Three-way merge of the values at one path, descending into objects and collections. */
 export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
   const { base, ours, theirs } = s;
   if (jsonEqual(theirs, base)) return ours;
+  const collection = ctx.rules.collectionAt(s.path);
+  const fits = (test: (v: Json | undefined) => boolean) =>
+    test(ours) && test(theirs) && (base === undefined || test(base));
+  // Containers are merged child by child, so decisions name the deepest paths that changed.
+  if (collection?.kind === 'keyed' && fits(Array.isArray))
+    return mergeKeyed(ctx, s, collection, mergeValue);
+  if (collection === undefined && fits(isObject)) return mergeFields(ctx, s);
   if (jsonEqual(ours, theirs)) {
     const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
     return decide(ctx, s, ours, RULES.SAME_CHANGE, { branchIds });
   }
-  const collection = ctx.rules.collectionAt(s.path);
-  const fits = (test: (v: Json | undefined) => boolean) =>
-    test(ours) && test(theirs) && (base === undefined || test(base));
   if (collection?.kind === 'set' && fits(Array.isArray)) return mergeSet(ctx, s);
-  if (collection?.kind === 'keyed' && fits(Array.isArray))
-    return mergeKeyed(ctx, s, collection, mergeValue);
-  if (collection === undefined && fits(isObject)) return mergeFields(ctx, s);
   if (jsonEqual(ours, base))
     return belowMinimum(ctx, s.path)
       ? discardBelowMinimum(ctx, s)

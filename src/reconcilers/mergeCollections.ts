@@ -31,7 +31,7 @@ export const mergeKeyed = (
     const merged = mergeValue(ctx, { path: [...s.path, key], base: bk, ours: ok, theirs: tk });
     if (merged !== ok) changed.set(key, merged);
   }
-  if (changed.size === 0) return ours;
+  if (changed.size === 0) return keepTheirsOrder(ours, s, keyed.key);
   const out: Json[] = [];
   for (const element of ours) {
     const key = elementKey(element, keyed.key)!;
@@ -43,7 +43,21 @@ export const mergeKeyed = (
   const theirsOrder = [...t.keys()].filter(added);
   const rest = [...changed.keys()].filter((k) => added(k) && !t.has(k)).sort();
   for (const key of [...theirsOrder, ...rest]) out.push(changed.get(key)!);
-  return out;
+  return keepTheirsOrder(out, s, keyed.key);
+};
+
+/**
+ * When only the branch changed a keyed array, the result keeps the branch's element order
+ * too (so merging into an unchanged head gives exactly the branch's result); otherwise the
+ * head's order stands and new elements follow it in the branch's order.
+ */
+export const keepTheirsOrder = (merged: Json[], s: Sides, key: string): Json[] => {
+  if (!jsonEqual(s.ours, s.base)) return merged;
+  const theirs = s.theirs as Json[];
+  const position = new Map(theirs.map((e, i) => [elementKey(e, key), i]));
+  const at = (e: Json) => position.get(elementKey(e, key)) ?? theirs.length;
+  const inOrder = merged.every((e, i) => i === 0 || at(merged[i - 1]!) <= at(e));
+  return inOrder ? merged : merged.slice().sort((a, b) => at(a) - at(b));
 };
 
 /**

@@ -42,11 +42,23 @@ export interface Sides {
   theirs: Json | undefined;
 }
 
-const withValues = <T extends object>(target: T, s: Sides) => {
-  const out: T & { base?: Json; ours?: Json; theirs?: Json } = { ...target };
+/**
+ * A decision or conflict with only the sides that hold a value. Built property by property in
+ * one fixed order: spreading a literal and then adding fields is ~50x slower in V8.
+ */
+const record = (
+  s: Sides,
+  chosen: Json | undefined,
+  confidence: number | undefined,
+  rule: string,
+  branchIds: readonly string[],
+): Decision => {
+  const out: Decision = { path: formatPointer(s.path), rule, branchIds: [...branchIds] };
   if (s.base !== undefined) out.base = s.base;
   if (s.ours !== undefined) out.ours = s.ours;
   if (s.theirs !== undefined) out.theirs = s.theirs;
+  if (chosen !== undefined) out.chosen = chosen;
+  if (confidence !== undefined) out.confidence = confidence;
   return out;
 };
 
@@ -62,12 +74,7 @@ export const decide = (
   rule: string,
   by: { branchIds: readonly string[]; confidence?: number | undefined },
 ): Json | undefined => {
-  const decision: Decision = withValues(
-    { path: formatPointer(s.path), rule, branchIds: [...by.branchIds] },
-    s,
-  );
-  if (chosen !== undefined) decision.chosen = chosen;
-  if (by.confidence !== undefined) decision.confidence = by.confidence;
+  const decision = record(s, chosen, by.confidence, rule, by.branchIds);
   ctx.decisions.push(decision);
   return chosen;
 };
@@ -75,6 +82,10 @@ export const decide = (
 /** Records an unresolved conflict and keeps ours. */
 export const leaveUnresolved = (ctx: MergeContext, s: Sides, rule: string, reason: string) => {
   const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
-  ctx.conflicts.push(withValues({ path: formatPointer(s.path), rule, reason, branchIds }, s));
+  const conflict: Conflict = { path: formatPointer(s.path), rule, reason, branchIds };
+  if (s.base !== undefined) conflict.base = s.base;
+  if (s.ours !== undefined) conflict.ours = s.ours;
+  if (s.theirs !== undefined) conflict.theirs = s.theirs;
+  ctx.conflicts.push(conflict);
   return s.ours;
 };

@@ -63,7 +63,8 @@ export interface MergeRules {
 }
 
 export interface CompiledRules {
-  collectionAt(path: readonly string[]): Collection | undefined;
+  /** The collection declared at `path` (or at its first `length` segments). */
+  collectionAt(path: readonly string[], length?: number): Collection | undefined;
   policyAt(path: readonly string[]): Policy;
   /** Index of a phase in the declared order; -1 when it is not declared. */
   phaseRank(phase: string): number;
@@ -86,7 +87,8 @@ export const compileMergeRules = (rules: MergeRules): CompiledRules => {
   const policies = createPathTable(rules.policies ?? {});
   const phases = rules.phases ?? [];
   return {
-    collectionAt: (path) => (collections.size === 0 ? undefined : collections.exact(path)),
+    collectionAt: (path, length) =>
+      collections.size === 0 ? undefined : collections.exact(path, length),
     policyAt: (path) => (policies.size === 0 ? REJECT : (policies.nearest(path) ?? REJECT)),
     phaseRank: (phase) => phases.indexOf(phase),
     hasCollections: collections.size > 0,

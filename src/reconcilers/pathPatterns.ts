@@ -25,9 +25,17 @@ export const compilePattern = (source: string): PathPattern => {
 };
 
 /** Whether `pattern` matches the first `pattern.segments.length` segments of `path`. */
-const matchesPrefix = (pattern: PathPattern, path: readonly string[]): boolean =>
-  pattern.segments.length <= path.length &&
-  pattern.segments.every((s, i) => s === '*' || s === path[i]);
+const matchesPrefix = (
+  pattern: PathPattern,
+  path: readonly string[],
+  length = path.length,
+): boolean => {
+  const { segments } = pattern;
+  if (segments.length > length) return false;
+  for (let i = 0; i < segments.length; i++)
+    if (segments[i] !== '*' && segments[i] !== path[i]) return false;
+  return true;
+};
 
 /** More segments first, then more literal segments, then the source text: a total order. */
 const bySpecificity = (a: PathPattern, b: PathPattern): number =>
@@ -39,8 +47,8 @@ const wildcards = (p: PathPattern): number => p.segments.filter((s) => s === '*'
 
 /** Values looked up by path pattern; the most specific pattern wins. */
 export interface PathTable<T> {
-  /** The value whose pattern matches `path` exactly. */
-  exact(path: readonly string[]): T | undefined;
+  /** The value whose pattern matches `path` (or its first `length` segments) exactly. */
+  exact(path: readonly string[], length?: number): T | undefined;
   /** The value whose pattern matches `path` or its nearest ancestor. */
   nearest(path: readonly string[]): T | undefined;
   readonly size: number;
@@ -52,9 +60,10 @@ export const createPathTable = <T>(entries: Readonly<Record<string, T>>): PathTa
     .sort((a, b) => bySpecificity(a.pattern, b.pattern));
   return {
     size: rows.length,
-    exact: (path) =>
-      rows.find((r) => r.pattern.segments.length === path.length && matchesPrefix(r.pattern, path))
-        ?.value,
+    exact: (path, length = path.length) =>
+      rows.find(
+        (r) => r.pattern.segments.length === length && matchesPrefix(r.pattern, path, length),
+      )?.value,
     nearest: (path) => rows.find((r) => matchesPrefix(r.pattern, path))?.value,
   };
 };

@@ -60,14 +60,12 @@ const run = (
 export const reconcile = (
   rules: CompiledRules,
   input: { base: JsonObject; ours: Ours; ops: readonly Op[]; theirsBy: Provenance },
-): MergeResult =>
-  E.chain((applied: { doc: JsonObject; touched: TouchedNode }) =>
-    run(rules, input.base, input.ours, applied.doc, input.theirsBy, applied.touched),
-  )(
-    E.mapLeft((error: ValidationError): MergeFailure => ({ kind: 'invalid', error }))(
-      applyOps(input.base, input.ops, rules),
-    ),
-  );
+): MergeResult => {
+  const applied = applyOps(input.base, input.ops, rules);
+  if (E.isLeft(applied)) return E.left({ kind: 'invalid', error: applied.left });
+  const { doc, touched } = applied.right;
+  return run(rules, input.base, input.ours, doc, input.theirsBy, touched);
+};
 
 /** Three-way merge of whole documents, for callers that hold the branch's result, not its ops. */
 export const mergeDocuments = (

@@ -100,6 +100,10 @@ const at = (doc: Json | undefined, path: string): Json | undefined =>
 
 const related = (p: string, q: string) => p === q || p.startsWith(`${q}/`) || q.startsWith(`${p}/`);
 
+// Cheap properties: more runs find rare shapes (the same change made to a whole object, ...).
+beforeAll(() => fc.configureGlobal({ numRuns: 1000 }));
+afterAll(() => fc.resetConfigureGlobal());
+
 describe('three-way merge properties', () => {
   it('merge(base, base, theirs) is theirs', () => {
     fc.assert(

@@ -1,0 +1,78 @@
+import { formatPointer, parsePointer } from '../events/jsonPointer';
+import type { Decision } from '../events/schemas/entityEvents';
+import { jsonEqual } from './json';
+import type { Provenance } from './mergeRules';
+
+interface Node {
+  at?: Provenance;
+  children?: Map<string, Node>;
+}
+
+/**
+ * Who wrote each value of an entity's head, by path, so a later merge can weigh the head's
+ * side of a conflict by its phase, actor and confidence. A value inherits the provenance of
+ * its nearest recorded ancestor; values with none recorded have `fallback`'s.
+ */
+export interface HeadProvenance {
+  by(path: readonly string[]): Provenance;
+  /** Records a promotion: each path whose value changed now belongs to `writer`. */
+  record(
+    decisions: readonly Decision[],
+    writer: Omit<Provenance, 'branchIds' | 'confidence'>,
+  ): void;
+  /** Recorded entries, shallowest first, for storage; `createHeadProvenance` reads them back. */
+  entries(): [string, Provenance][];
+}
+
+export const createHeadProvenance = (
+  fallback: Provenance,
+  entries: readonly (readonly [string, Provenance])[] = [],
+): HeadProvenance => {
+  const root: Node = {};
+  const nodeAt = (path: readonly string[]): Node => {
+    let node = root;
+    for (const segment of path) {
+      node.children ??= new Map();
+      let child = node.children.get(segment);
+      if (child === undefined) node.children.set(segment, (child = {}));
+      node = child;
+    }
+    return node;
+  };
+  const put = (path: readonly string[], at: Provenance | undefined) => {
+    const node = nodeAt(path);
+    delete node.children; // a new value replaces everything below it
+    if (at === undefined) delete node.at;
+    else node.at = at;
+  };
+  for (const [pointer, at] of entries) put(parsePointer(pointer) ?? [], at);
+  return {
+    by: (path) => {
+      let found = root.at ?? fallback;
+      let node: Node | undefined = root;
+      for (const segment of path) {
+        node = node.children?.get(segment);
+        if (node === undefined) break;
+        if (node.at !== undefined) found = node.at;
+      }
+      return found;
+    },
+    record: (decisions, writer) => {
+      for (const d of decisions) {
+        if (jsonEqual(d.chosen, d.ours)) continue; // the head kept its value and its provenance
+        const at: Provenance = { branchIds: d.branchIds, phase: writer.phase, actor: writer.actor };
+        if (d.confidence !== undefined) at.confidence = d.confidence;
+        put(parsePointer(d.path) ?? [], d.chosen === undefined ? undefined : at);
+      }
+    },
+    entries: () => {
+      const out: [string, Provenance][] = [];
+      const walk = (node: Node, path: string[]) => {
+        if (node.at !== undefined) out.push([formatPointer(path), node.at]);
+        for (const [segment, child] of node.children ?? []) walk(child, [...path, segment]);
+      };
+      walk(root, []);
+      return out;
+    },
+  };
+};
