@@ -14,14 +14,14 @@ interface Node {
  * its nearest recorded ancestor; values with none recorded have `fallback`'s.
  */
 export interface HeadProvenance {
-  by(path: readonly string[]): Provenance;
+  by: (path: readonly string[]) => Provenance;
   /** Records a promotion: each path whose value changed now belongs to `writer`. */
-  record(
+  record: (
     decisions: readonly Decision[],
     writer: Omit<Provenance, 'branchIds' | 'confidence'>,
-  ): void;
+  ) => void;
   /** Recorded entries, shallowest first, for storage; `createHeadProvenance` reads them back. */
-  entries(): [string, Provenance][];
+  entries: () => [string, Provenance][];
 }
 
 export const createHeadProvenance = (

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import type { ValidationError } from '../events/errors';
 import type { Decision } from '../events/schemas/entityEvents';
 import type { Op } from '../events/schemas/ops';
-import { applyOps } from './applyOps';
+import { applyOps, type AppliedOps } from './applyOps';
 import type { JsonObject } from './json';
 import { mergeTouched } from './merge';
 import type { Conflict, MergeContext } from './mergeContext';
@@ -63,9 +63,15 @@ export const reconcile = (
 ): MergeResult => {
   const applied = applyOps(input.base, input.ops, rules);
   if (E.isLeft(applied)) return E.left({ kind: 'invalid', error: applied.left });
-  const { doc, touched } = applied.right;
-  return run(rules, input.base, input.ours, doc, input.theirsBy, touched);
+  return mergeApplied(rules, { ...input, theirs: applied.right });
 };
+
+/** The merge half of `reconcile`, for callers that applied the ops themselves. */
+export const mergeApplied = (
+  rules: CompiledRules,
+  input: { base: JsonObject; ours: Ours; theirs: AppliedOps; theirsBy: Provenance },
+): MergeResult =>
+  run(rules, input.base, input.ours, input.theirs.doc, input.theirsBy, input.theirs.touched);
 
 /** Three-way merge of whole documents, for callers that hold the branch's result, not its ops. */
 export const mergeDocuments = (

@@ -1,0 +1,118 @@
+import type { RecordedEvent } from '../events/eventLog';
+import type { Projection } from './projection';
+import { EventRejected } from './projection';
+import type { ProjectionStore } from './projectionStore';
+
+const flaw = (store: ProjectionStore, branchId: string, text: string) =>
+  store
+    .statement('UPDATE branches SET flaw = COALESCE(flaw, ?) WHERE branch_id = ?')
+    .run(text, branchId);
+
+const existing = (store: ProjectionStore, branchId: string, type: string) => {
+  const branch = store.branch(branchId);
+  if (branch === undefined) throw new EventRejected(`${type} for unknown branch ${branchId}`);
+  return branch;
+};
+
+const end = (store: ProjectionStore, branchId: string, status: string, reason: string | null) => {
+  store
+    .statement('UPDATE branches SET status = ?, end_reason = ? WHERE branch_id = ?')
+    .run(status, reason, branchId);
+  // A finished branch's ops are no longer needed: the log keeps them for audits.
+  store.statement('DELETE FROM branch_ops WHERE branch_id = ?').run(branchId);
+};
+
+/**
+ * Branch state: base version, ops so far and status of every branch. Recording problems (a
+ * sequence gap, a write after the commit) are kept as the branch's `flaw` for the gate.
+ */
+export const branchState: Projection = {
+  name: 'branchState',
+  apply: (event: RecordedEvent, store) => {
+    switch (event.type) {
+      case 'BranchOpened': {
+        const d = event.data;
+        if (store.branch(d.branchId) !== undefined)
+          return void flaw(store, d.branchId, 'opened twice');
+        store
+          .statement(
+            `INSERT INTO branches (branch_id, entity_type, entity_id, base_version_id, phase, actor, deadline, status, opened_position)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+          )
+          .run(
+            d.branchId,
+            d.entity.type,
+            d.entity.id,
+            d.baseVersionId,
+            d.phase,
+            d.actor,
+            d.deadline ?? null,
+            event.position,
+          );
+        return;
+      }
+      case 'MutationRecorded': {
+        const { branchId, seq, ops } = event.data;
+        const branch = existing(store, branchId, event.type);
+        if (branch.status !== 'open')
+          return void flaw(
+            store,
+            branchId,
+            `mutation ${seq} after the branch was ${branch.status}`,
+          );
+        if (seq !== branch.lastSeq + 1)
+          flaw(
+            store,
+            branchId,
+            `sequence gap: expected mutation ${branch.lastSeq + 1}, got ${seq}`,
+          );
+        const inserted = store
+          .statement('INSERT OR IGNORE INTO branch_ops (branch_id, seq, ops) VALUES (?, ?, ?)')
+          .run(branchId, seq, JSON.stringify(ops));
+        if (inserted.changes === 0)
+          return void flaw(store, branchId, `mutation ${seq} recorded twice`);
+        store
+          .statement(
+            'UPDATE branches SET mutation_count = mutation_count + 1, last_seq = MAX(last_seq, ?) WHERE branch_id = ?',
+          )
+          .run(seq, branchId);
+        return;
+      }
+      case 'BranchCommitted': {
+        const { branchId, mutationCount, digest } = event.data;
+        const branch = existing(store, branchId, event.type);
+        if (branch.status !== 'open')
+          return void flaw(store, branchId, `commit after the branch was ${branch.status}`);
+        store
+          .statement(
+            "UPDATE branches SET status = 'committed', commit_count = ?, commit_digest = ? WHERE branch_id = ?",
+          )
+          .run(mutationCount, digest, branchId);
+        return;
+      }
+      case 'BranchAbandoned':
+        existing(store, event.data.branchId, event.type);
+        return end(store, event.data.branchId, 'abandoned', event.data.reason);
+      case 'BranchQuarantined':
+        existing(store, event.data.branchId, event.type);
+        store
+          .statement("UPDATE branches SET status = 'quarantined' WHERE branch_id = ?")
+          .run(event.data.branchId);
+        return;
+      case 'QuarantineReleased':
+        existing(store, event.data.branchId, event.type);
+        store
+          .statement(
+            "UPDATE branches SET status = 'committed' WHERE branch_id = ? AND status = 'quarantined'",
+          )
+          .run(event.data.branchId);
+        return;
+      case 'VersionPromoted':
+        for (const branchId of event.data.branchIds)
+          if (store.branch(branchId) !== undefined) end(store, branchId, 'promoted', null);
+        return;
+      default:
+        return;
+    }
+  },
+};

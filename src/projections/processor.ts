@@ -1,0 +1,125 @@
+import type { RecordedEvent, EventLog } from '../events/eventLog';
+import { parseEvent } from '../events/parseEvent';
+import { EventRejected, type Projection } from './projection';
+import type { ProjectionStore } from './projectionStore';
+
+export interface ProcessorOptions {
+  log: EventLog;
+  store: ProjectionStore;
+  projections: readonly Projection[];
+  /** Name of the durable checkpoint. @defaultValue 'projections' */
+  name?: string;
+  /** Events applied per transaction. @defaultValue 500 */
+  batchSize?: number;
+  /** Called after each committed batch with the new checkpoint. */
+  onProgress?: (position: number) => void;
+}
+
+export interface Processor {
+  /** Applies every event already in the log; resolves with how many were applied. */
+  catchUp(): Promise<number>;
+  /** Catches up, then follows live appends until `signal` aborts. */
+  run(signal?: AbortSignal): Promise<void>;
+  /** The last position applied (0 before the first event). */
+  position(): number;
+}
+
+/** Driver errors are I/O, not a bad event: they abort the batch, to be retried. */
+const isDriverError = (error: unknown) =>
+  typeof (error as { code?: unknown } | null)?.code === 'string' &&
+  /^SQLITE_/.test((error as { code: string }).code);
+
+/**
+ * Reads the log in order from a durable checkpoint and feeds the projections. Each batch of
+ * events and the checkpoint after it commit in one SQLite transaction, so after a crash the
+ * processor neither skips nor repeats an effect. An event that fails its schema, or that a
+ * projection rejects, is recorded in `rejected_events` with its reason; the rest go on.
+ */
+export const createProcessor = (options: ProcessorOptions): Processor => {
+  const { log, store, projections, name = 'projections', batchSize = 500, onProgress } = options;
+  const reject = store.statement(
+    'INSERT OR REPLACE INTO rejected_events (position, stream, type, reason) VALUES (?, ?, ?, ?)',
+  );
+  const save = store.statement(
+    'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+  );
+  const applyOne = store.db.transaction((event: RecordedEvent) => {
+    for (const p of projections) p.apply(event, store);
+  });
+  const applyChecked = (raw: RecordedEvent) => {
+    const parsed = parseEvent({ type: raw.type, data: raw.data, metadata: raw.metadata });
+    if (parsed._tag === 'Left')
+      return void reject.run(raw.position, raw.stream, String(raw.type), parsed.left.message);
+    try {
+      applyOne({
+        ...parsed.right,
+        stream: raw.stream,
+        revision: raw.revision,
+        position: raw.position,
+      });
+    } catch (error) {
+      if (isDriverError(error)) throw error;
+      const reason =
+        error instanceof EventRejected ? error.message : `projection failed: ${String(error)}`;
+      reject.run(raw.position, raw.stream, raw.type, reason);
+    }
+  };
+  const applyBatch = store.db.transaction((events: readonly RecordedEvent[]) => {
+    for (const event of events) applyChecked(event);
+    save.run(name, events.at(-1)!.position);
+  });
+  const commit = (events: readonly RecordedEvent[]) => {
+    if (events.length === 0) return;
+    applyBatch.immediate(events);
+    onProgress?.(events.at(-1)!.position);
+  };
+
+  const catchUp = async () => {
+    let applied = 0;
+    for (;;) {
+      const page = await log.readAll({
+        fromPosition: store.checkpoint(name) + 1,
+        limit: batchSize,
+      });
+      commit(page);
+      applied += page.length;
+      if (page.length < batchSize) return applied;
+    }
+  };
+
+  const run = async (signal?: AbortSignal) => {
+    await catchUp();
+    let buffer: RecordedEvent[] = [];
+    let failure: Error | undefined;
+    let scheduled = false;
+    const stop = new AbortController();
+    signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    const flush = () => {
+      scheduled = false;
+      const events = buffer;
+      buffer = [];
+      try {
+        commit(events);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+        stop.abort();
+      }
+    };
+    for await (const event of log.subscribe({
+      fromCheckpoint: store.checkpoint(name),
+      signal: stop.signal,
+    })) {
+      buffer.push(event);
+      // Flush when the batch is full, or once the subscription has nothing more right now.
+      if (buffer.length >= batchSize) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    }
+    flush();
+    if (failure !== undefined) throw failure;
+  };
+
+  return { catchUp, run, position: () => store.checkpoint(name) };
+};

@@ -1,0 +1,89 @@
+import * as E from 'fp-ts/Either';
+import { formatPointer } from '../events/jsonPointer';
+import { applyOps } from '../reconcilers/applyOps';
+import { createHeadProvenance } from '../reconcilers/headProvenance';
+import type { JsonObject } from '../reconcilers/json';
+import {
+  mergeApplied,
+  mergeDocuments,
+  type MergeResult,
+  type Ours,
+} from '../reconcilers/reconcile';
+import { touchedPaths } from '../reconcilers/touchedPaths';
+import type { EntityRegistry, EntityType } from './defineEntity';
+import { detectDivergence, type Divergence } from './divergence';
+import type { BranchRow, ProjectionStore } from './projectionStore';
+
+/** A committed branch reconciled with its entity's head: the input of the promotion gate. */
+export interface BranchReconciliation {
+  branch: BranchRow;
+  entityType: EntityType;
+  divergence: Exclude<Divergence, { kind: 'unknown-base' }>;
+  result: MergeResult;
+  /** Parents of the version this would promote: the head, and the branch's base if it differs. */
+  parents: string[];
+}
+
+const headSide = (
+  store: ProjectionStore,
+  branch: BranchRow,
+): Ours & { versionId: string | null } => {
+  const head = store.head(branch.entity);
+  const version = head && store.version(head.versionId);
+  if (head === undefined || version === undefined)
+    return {
+      versionId: null,
+      doc: {},
+      by: createHeadProvenance({ branchIds: [], phase: branch.phase, actor: branch.actor }).by,
+    };
+  const fallback = { branchIds: version.branchIds, phase: version.phase, actor: 'unknown' };
+  return {
+    versionId: head.versionId,
+    doc: version.doc,
+    by: createHeadProvenance(fallback, head.provenance).by,
+  };
+};
+
+/**
+ * Reconciles a branch from the projections: its base, its recorded ops, the entity's head and
+ * that head's provenance. A branch that cannot be reconciled at all (unknown branch or entity
+ * type, unknown base version) gives a reason instead.
+ */
+export const reconcileBranch = (
+  store: ProjectionStore,
+  registry: EntityRegistry,
+  branchId: string,
+): E.Either<string, BranchReconciliation> => {
+  const branch = store.branch(branchId);
+  if (branch === undefined) return E.left(`unknown branch ${branchId}`);
+  const entityType = registry.get(branch.entity.type);
+  if (entityType === undefined) return E.left(`no entity type "${branch.entity.type}" is defined`);
+  const baseVersion =
+    branch.baseVersionId === null ? undefined : store.version(branch.baseVersionId);
+  if (branch.baseVersionId !== null && baseVersion === undefined)
+    return E.left(`base version ${branch.baseVersionId} was never promoted`);
+  const baseDoc: JsonObject = baseVersion?.doc ?? {};
+  const ours = headSide(store, branch);
+  const theirsBy = { branchIds: [branchId], phase: branch.phase, actor: branch.actor };
+  const applied = applyOps(baseDoc, store.branchOps(branchId).flat(), entityType.rules);
+  const touched = E.isRight(applied) ? touchedPaths(applied.right.touched).map(formatPointer) : [];
+  const divergence = detectDivergence(store, branch, touched);
+  if (divergence.kind === 'unknown-base') return E.left(divergence.reason);
+  const parents = [ours.versionId, branch.baseVersionId].filter(
+    (id, i, all): id is string => id !== null && all.indexOf(id) === i,
+  );
+  const done = (result: MergeResult) =>
+    E.right({ branch, entityType, divergence, result, parents });
+  if (E.isLeft(applied)) return done(E.left({ kind: 'invalid', error: applied.left }));
+  const mergeBaseId =
+    divergence.kind === 'diverged' ? divergence.mergeBaseId : branch.baseVersionId;
+  if (mergeBaseId === branch.baseVersionId)
+    return done(
+      mergeApplied(entityType.rules, { base: baseDoc, ours, theirs: applied.right, theirsBy }),
+    );
+  // The base is not an ancestor of the head: merge whole documents from the common ancestor.
+  const ancestor = mergeBaseId === null ? {} : store.version(mergeBaseId)!.doc;
+  return done(
+    mergeDocuments(entityType.rules, { base: ancestor, ours, theirs: applied.right.doc, theirsBy }),
+  );
+};

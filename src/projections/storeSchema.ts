@@ -1,0 +1,76 @@
+/** Tables of the projections; they may share the SQLite file of the embedded log. */
+export const STORE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  name     TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS branches (
+  branch_id       TEXT PRIMARY KEY,
+  entity_type     TEXT NOT NULL,
+  entity_id       TEXT NOT NULL,
+  base_version_id TEXT,
+  phase           TEXT NOT NULL,
+  actor           TEXT NOT NULL,
+  deadline        TEXT,
+  status          TEXT NOT NULL,
+  mutation_count  INTEGER NOT NULL DEFAULT 0,
+  last_seq        INTEGER NOT NULL DEFAULT 0,
+  commit_count    INTEGER,
+  commit_digest   TEXT,
+  flaw            TEXT,
+  end_reason      TEXT,
+  opened_position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS branches_by_status ON branches (status, entity_type, entity_id);
+CREATE TABLE IF NOT EXISTS branch_ops (
+  branch_id TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  ops       TEXT NOT NULL,
+  PRIMARY KEY (branch_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS versions (
+  version_id  TEXT PRIMARY KEY,
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  ordinal     INTEGER NOT NULL,
+  parents     TEXT NOT NULL,
+  depth       INTEGER NOT NULL,
+  phase       TEXT NOT NULL,
+  branch_ids  TEXT NOT NULL,
+  hash        TEXT NOT NULL,
+  promoted_at TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  changed     TEXT NOT NULL,
+  UNIQUE (entity_type, entity_id, ordinal)
+);
+CREATE TABLE IF NOT EXISTS heads (
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  version_id  TEXT NOT NULL,
+  ordinal     INTEGER NOT NULL,
+  provenance  TEXT NOT NULL,
+  PRIMARY KEY (entity_type, entity_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_references (
+  from_type TEXT NOT NULL,
+  from_id   TEXT NOT NULL,
+  path      TEXT NOT NULL,
+  to_type   TEXT NOT NULL,
+  to_id     TEXT NOT NULL,
+  PRIMARY KEY (from_type, from_id, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS references_to ON entity_references (to_type, to_id);
+CREATE TABLE IF NOT EXISTS phase_seals (
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  phase       TEXT NOT NULL,
+  version_id  TEXT NOT NULL,
+  PRIMARY KEY (entity_type, entity_id, phase)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejected_events (
+  position INTEGER PRIMARY KEY,
+  stream   TEXT NOT NULL,
+  type     TEXT NOT NULL,
+  reason   TEXT NOT NULL
+);
+`;
