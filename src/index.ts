@@ -1,0 +1,105 @@
+// The public API of Driftless. Everything else under src/ is internal.
+
+// Events: the catalogue, the envelope, ids, hashing, and the event log port with its adapters.
+export {
+  EVENT_DATA_SCHEMAS,
+  EVENT_TYPES,
+  type DriftlessEvent,
+  type EventData,
+  type EventOfType,
+  type EventType,
+} from './events/catalogue';
+export { parseEvent } from './events/parseEvent';
+export { newEvent, type NewEventOptions } from './events/newEvent';
+export {
+  DriftlessError,
+  ERROR_CODES,
+  LogClosedError,
+  LogUnavailableError,
+  StreamNotFoundError,
+  ValidationError,
+  VersionConflictError,
+  type ErrorCode,
+  type ValidationIssue,
+} from './events/errors';
+export {
+  createIdGenerator,
+  createSeededIdGenerator,
+  fromUuid,
+  isUlid,
+  toUuid,
+  type IdGenerator,
+} from './events/ids';
+export { canonicalJson } from './events/canonicalJson';
+export { contentHash, mutationDigest, versionHash, type VersionHashInput } from './events/hash';
+export { eventJsonSchemas } from './events/jsonSchemas';
+export { streamNames, type StreamNames } from './events/streams';
+export {
+  ANY,
+  NO_STREAM,
+  STREAM_EXISTS,
+  type AppendOptions,
+  type AppendResult,
+  type EventFilter,
+  type EventLog,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './events/eventLog';
+export { createMemoryEventLog, type MemoryEventLogOptions } from './events/memory/memoryEventLog';
+export { createSqliteEventLog, type SqliteEventLogOptions } from './events/sqlite/sqliteEventLog';
+export type { Op } from './events/schemas/ops';
+export type { Decision } from './events/schemas/entityEvents';
+export type { EntityRef } from './events/schemas/common';
+
+// Reconcilers: the pure three-way merge and its policies.
+export {
+  reconcile,
+  mergeDocuments,
+  type Candidate,
+  type MergeFailure,
+  type MergeResult,
+  type Ours,
+} from './reconcilers/reconcile';
+export { applyOps, type AppliedOps } from './reconcilers/applyOps';
+export {
+  compileMergeRules,
+  type Collection,
+  type CompiledRules,
+  type ConflictInput,
+  type CustomResolution,
+  type MergeRules,
+  type Policy,
+  type Provenance,
+} from './reconcilers/mergeRules';
+export { RULES, type Conflict } from './reconcilers/mergeContext';
+export { createHeadProvenance, type HeadProvenance } from './reconcilers/headProvenance';
+export type { Json, JsonObject } from './reconcilers/json';
+
+// Projections: entity types, the projection store, the ordered processor, divergence.
+export {
+  createRegistry,
+  defineEntity,
+  type EntityDefinition,
+  type EntityRegistry,
+  type EntityType,
+} from './projections/defineEntity';
+export {
+  openProjectionStore,
+  type BranchRow,
+  type BranchStatus,
+  type HeadRow,
+  type ProjectionStore,
+  type VersionRow,
+} from './projections/projectionStore';
+export { createProcessor, type Processor, type ProcessorOptions } from './projections/processor';
+export { EventRejected, type Projection } from './projections/projection';
+export { branchState } from './projections/branchState';
+export { lineage } from './projections/lineage';
+export { referenceGraph } from './projections/referenceGraph';
+export { referencesIn, type Reference } from './projections/references';
+export { detectDivergence, type Divergence } from './projections/divergence';
+export { mergeBase } from './projections/mergeBase';
+export { reconcileBranch, type BranchReconciliation } from './projections/reconcileBranch';

@@ -1,0 +1,17 @@
+import * as driftless from '../src/index';
+
+describe('public API', () => {
+  it('exposes the adapters, the merge and the projections by name', () => {
+    for (const name of [
+      'createSqliteEventLog',
+      'createMemoryEventLog',
+      'parseEvent',
+      'reconcile',
+      'defineEntity',
+      'createProcessor',
+      'reconcileBranch',
+      'openProjectionStore',
+    ])
+      expect(typeof (driftless as Record<string, unknown>)[name]).toBe('function');
+  });
+});
