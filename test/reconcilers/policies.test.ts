@@ -197,6 +197,39 @@ describe('the seed’s failure modes', () => {
       .thenConflicts(['/lines/A']);
   });
 
+  it('concurrent edits to different elements of a keyed array both land', () => {
+    const lines = {
+      lines: [
+        { sku: 'A', qty: 1 },
+        { sku: 'B', qty: 1 },
+      ],
+    };
+    phasesSpec({
+      base: lines,
+      head: {
+        lines: [
+          { sku: 'A', qty: 5 },
+          { sku: 'B', qty: 1 },
+        ],
+      },
+    })
+      .when({ ops: [{ op: 'set', path: '/lines/B/qty', value: 7 }] })
+      .thenMerged({
+        lines: [
+          { sku: 'A', qty: 5 },
+          { sku: 'B', qty: 7 },
+        ],
+      });
+  });
+
+  it('concurrent edits to the same field of one element are a conflict, not an overwrite', () => {
+    const lines = { lines: [{ sku: 'A', qty: 1 }] };
+    const failure = phasesSpec({ base: lines, head: { lines: [{ sku: 'A', qty: 5 }] } })
+      .when({ ops: [{ op: 'set', path: '/lines/A/qty', value: 7 }] })
+      .thenConflicts(['/lines/A/qty']);
+    expect(failure.candidate.doc).toEqual({ lines: [{ sku: 'A', qty: 5 }] });
+  });
+
   it('a stale branch re-setting a whole object keeps the newer fields it never saw', () => {
     const old = { vendor: { name: 'Acme' } };
     const newer = { vendor: { name: 'Acme', vat: 'DE1' } };
