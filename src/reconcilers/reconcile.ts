@@ -63,7 +63,8 @@ export const reconcile = (
 ): MergeResult => {
   const applied = applyOps(input.base, input.ops, rules);
   if (E.isLeft(applied)) return E.left({ kind: 'invalid', error: applied.left });
-  return mergeApplied(rules, { ...input, theirs: applied.right });
+  const { base, ours, theirsBy } = input;
+  return mergeApplied(rules, { base, ours, theirs: applied.right, theirsBy });
 };
 
 /** The merge half of `reconcile`, for callers that applied the ops themselves. */
