@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { z } from 'zod';
+import { DivergenceDetected } from '../../src/events/schemas/entityEvents';
 import { defineEntity } from '../../src/projections/defineEntity';
 import { mergeBase } from '../../src/projections/mergeBase';
 import { reconcileBranch } from '../../src/projections/reconcileBranch';
@@ -67,6 +68,8 @@ describe('divergence on commit', () => {
       },
     });
     expect(r.parents).toEqual([v3, v1]);
+    if (r.divergence.kind === 'diverged')
+      expect(DivergenceDetected.safeParse(r.divergence.event).success).toBe(true);
     // vendor/name changed on both sides: the default policy rejects; note merges.
     if (E.isRight(r.result) || r.result.left.kind !== 'conflicts')
       throw new Error('expected a conflict');
