@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ValidationError, type ValidationIssue } from '../events/errors';
 import { EntityType as EntityTypeName, Phase } from '../events/schemas/common';
 import { compileMergeRules, type CompiledRules, type MergeRules } from '../reconcilers/mergeRules';
+import type { JsonObject } from '../reconcilers/json';
 import { compilePattern, type PathPattern } from '../reconcilers/pathPatterns';
 
 /** Everything a domain declares about one entity type, in one place. */
@@ -19,6 +20,11 @@ export interface EntityDefinition<S extends z.ZodType = z.ZodType> extends Merge
    * Paths that must hold a value once a phase's work is promoted: `{ enrichment: ['/vat'] }`.
    */
   completeness?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Whether a head document means the entity was removed (e.g. `doc.status === 'removed'`);
+   * references to a removed entity are orphaned links. @defaultValue never removed
+   */
+  removed?: (doc: JsonObject) => boolean;
 }
 
 export interface ReferenceField {
@@ -34,6 +40,7 @@ export interface EntityType<S extends z.ZodType = z.ZodType> {
   phases: readonly string[];
   references: readonly ReferenceField[];
   completeness: Readonly<Record<string, readonly string[]>>;
+  removed?: (doc: JsonObject) => boolean;
 }
 
 /** Checks a definition (every problem at once) and compiles its patterns and rules. */
@@ -53,6 +60,7 @@ export const defineEntity = <S extends z.ZodType>(
       targetType,
     })),
     completeness: definition.completeness ?? {},
+    ...(definition.removed === undefined ? {} : { removed: definition.removed }),
   };
 };
 
