@@ -17,7 +17,7 @@ export const parsePointer = (pointer: string): string[] | undefined => {
   if (!pointer.startsWith('/')) return undefined;
   // A hand-rolled split: about twice as fast as String#split on the merge's hot path.
   const segments: string[] = [];
-  for (let start = 1; ; ) {
+  for (let start = 1; ;) {
     const end = pointer.indexOf('/', start);
     segments.push(pointer.slice(start, end < 0 ? undefined : end));
     if (end < 0) break;

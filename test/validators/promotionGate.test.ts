@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { z } from 'zod';
 import { mutationDigest } from '../../src/events/hash';
 import { newEvent } from '../../src/events/newEvent';
-import { defineEntity, type EntityType } from '../../src/projections/defineEntity';
+import { defineEntity } from '../../src/projections/defineEntity';
 import { gateLookups } from '../../src/projections/gateLookups';
 import { reconcileBranch } from '../../src/projections/reconcileBranch';
 import { runGate } from '../../src/validators/promotionGate';
