@@ -30,102 +30,137 @@ const isPlainObject = (value: object): boolean => {
  */
 export const canonicalJson = (value: unknown): string => {
   const issues: ValidationIssue[] = [];
-  const out: string[] = [];
-  write(value, '', new Set(), out, issues);
+  const out: Out = { s: '' };
+  write(value, undefined, '', [], out, issues);
   if (issues.length > 0) throw new ValidationError(issues, 'not canonical JSON');
-  return out.join('');
+  return out.s;
+};
+
+/**
+ * Canonical JSON of `value` and the issues that stop it being JSON, from one walk; `json` is
+ * meaningless when there are issues. Paths are reported below `basePath`.
+ */
+export const serializeChecked = (
+  value: unknown,
+  basePath: string,
+): { json: string; issues: ValidationIssue[] } => {
+  const issues: ValidationIssue[] = [];
+  const out: Out = { s: '' };
+  write(value, undefined, basePath, [], out, issues);
+  return { json: out.s, issues };
 };
 
 /** The issues that stop `value` from being canonical JSON; empty when it is fine. */
 export const jsonIssues = (value: unknown, basePath = ''): ValidationIssue[] => {
   const issues: ValidationIssue[] = [];
-  write(value, basePath, new Set(), undefined, issues);
+  write(value, undefined, basePath, [], undefined, issues);
   return issues;
 };
 
-const issue = (path: string, received: string, message: string): ValidationIssue => ({
-  path,
+/**
+ * Where the walk is, as a linked list of segments: the pointer text is built only when an
+ * issue is reported, not for every key of every valid event.
+ */
+/** The text written so far: string concatenation (ropes) beats push-and-join here. */
+interface Out {
+  s: string;
+}
+
+interface At {
+  up: At | undefined;
+  /** The base pointer at the root; a raw (unescaped) segment or an index below it. */
+  segment: string | number;
+}
+
+const pointerOf = (at: At): string =>
+  at.up === undefined ? String(at.segment) : `${pointerOf(at.up)}/${escapeSegment(at.segment)}`;
+
+const issue = (at: At, received: string, message: string): ValidationIssue => ({
+  path: pointerOf(at),
   expected: 'a JSON value',
   received,
   message,
 });
 
+/** `at` is built lazily by `{ up, segment }`: leaves (most values) never allocate one. */
 function write(
   value: unknown,
-  path: string,
-  ancestors: Set<object>,
-  out: string[] | undefined,
+  up: At | undefined,
+  segment: string | number,
+  ancestors: object[],
+  out: Out | undefined,
   issues: ValidationIssue[],
 ): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      out?.push(JSON.stringify(value));
+      if (out) out.s += JSON.stringify(value);
       return;
     case 'number':
-      if (Number.isFinite(value)) out?.push(JSON.stringify(value));
-      else issues.push(issue(path, describe(value), 'numbers must be finite'));
+      if (!Number.isFinite(value))
+        issues.push(issue({ up, segment }, describe(value), 'numbers must be finite'));
+      else if (out) out.s += JSON.stringify(value);
       return;
     case 'object':
       if (value === null) {
-        out?.push('null');
+        if (out) out.s += 'null';
         return;
       }
-      if (ancestors.has(value)) {
-        issues.push(issue(path, 'a cycle', 'the value refers to itself'));
+      // The ancestor chain is short: a linear scan beats a Set on this hot path.
+      if (ancestors.includes(value)) {
+        issues.push(issue({ up, segment }, 'a cycle', 'the value refers to itself'));
         return;
       }
-      ancestors.add(value);
-      if (Array.isArray(value)) writeArray(value, path, ancestors, out, issues);
+      ancestors.push(value);
+      if (Array.isArray(value)) writeArray(value, { up, segment }, ancestors, out, issues);
       else if (isPlainObject(value))
-        writeObject(value as Record<string, unknown>, path, ancestors, out, issues);
-      else issues.push(issue(path, describe(value), 'only plain objects are JSON'));
-      ancestors.delete(value);
+        writeObject(value as Record<string, unknown>, { up, segment }, ancestors, out, issues);
+      else issues.push(issue({ up, segment }, describe(value), 'only plain objects are JSON'));
+      ancestors.pop();
       return;
     default:
-      issues.push(issue(path, describe(value), `${typeof value} is not JSON`));
+      issues.push(issue({ up, segment }, describe(value), `${typeof value} is not JSON`));
   }
 }
 
 function writeArray(
   value: readonly unknown[],
-  path: string,
-  ancestors: Set<object>,
-  out: string[] | undefined,
+  at: At,
+  ancestors: object[],
+  out: Out | undefined,
   issues: ValidationIssue[],
 ): void {
-  out?.push('[');
+  if (out) out.s += '[';
   for (let i = 0; i < value.length; i++) {
-    if (i > 0) out?.push(',');
-    write(value[i], `${path}/${i}`, ancestors, out, issues);
+    if (i > 0 && out) out.s += ',';
+    write(value[i], at, i, ancestors, out, issues);
   }
-  out?.push(']');
+  if (out) out.s += ']';
 }
 
 function writeObject(
   value: Record<string, unknown>,
-  path: string,
-  ancestors: Set<object>,
-  out: string[] | undefined,
+  at: At,
+  ancestors: object[],
+  out: Out | undefined,
   issues: ValidationIssue[],
 ): void {
-  out?.push('{');
+  if (out) out.s += '{';
   let first = true;
   for (const key of Object.keys(value).sort()) {
-    const childPath = `${path}/${escapeSegment(key)}`;
     if (FORBIDDEN_KEYS.has(key)) {
       issues.push({
-        path: childPath,
+        path: pointerOf({ up: at, segment: key }),
         expected: 'a key other than __proto__, constructor or prototype',
         received: JSON.stringify(key),
         message: 'prototype keys are not allowed',
       });
       continue;
     }
-    if (!first) out?.push(',');
+    if (!first && out) out.s += ',';
     first = false;
-    out?.push(JSON.stringify(key), ':');
-    write(value[key], childPath, ancestors, out, issues);
+    if (out) out.s += JSON.stringify(key) + ':';
+    write(value[key], at, key, ancestors, out, issues);
   }
-  out?.push('}');
+  if (out) out.s += '}';
 }

@@ -19,7 +19,11 @@ export const parseEvent = (raw: unknown): E.Either<ValidationError, DriftlessEve
 /** Every issue with an untrusted event; empty when it is a valid DriftlessEvent. */
 export const eventIssues = (raw: unknown, basePath = ''): ValidationIssue[] => {
   const notJson = jsonIssues(raw, basePath);
-  if (notJson.length > 0) return notJson;
+  return notJson.length > 0 ? notJson : envelopeIssues(raw, basePath);
+};
+
+/** The catalogue's issues with an event already known to be JSON. */
+export const envelopeIssues = (raw: unknown, basePath = ''): ValidationIssue[] => {
   const type = (raw as { type?: unknown } | null)?.type;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return [

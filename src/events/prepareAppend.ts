@@ -1,7 +1,7 @@
-import { canonicalJson } from './canonicalJson';
+import { serializeChecked } from './canonicalJson';
 import type { DriftlessEvent } from './catalogue';
 import { ValidationError, type ValidationIssue } from './errors';
-import { eventIssues, summarize } from './parseEvent';
+import { envelopeIssues, eventIssues, summarize } from './parseEvent';
 import { isValidStreamName, STREAM_NAME_PATTERN } from './streams';
 
 /** 1 MiB: the default largest event (data plus metadata, as canonical JSON). */
@@ -14,6 +14,27 @@ export interface PreparedEvent {
   data: string;
   metadata: string;
 }
+
+const part = (raw: object, key: 'data' | 'metadata', base: string) =>
+  Object.prototype.hasOwnProperty.call(raw, key)
+    ? serializeChecked((raw as Record<string, unknown>)[key], `${base}/${key}`)
+    : { json: '', issues: [] };
+
+/**
+ * One event checked and serialised. The canonical JSON of data and metadata is produced by
+ * the same walk that checks they are JSON, so a valid event is walked once, then by zod.
+ */
+const checkEvent = (raw: unknown, base: string): PreparedEvent | ValidationIssue[] => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return eventIssues(raw, base);
+  const data = part(raw, 'data', base);
+  const metadata = part(raw, 'metadata', base);
+  const notJson = [...data.issues, ...metadata.issues];
+  if (notJson.length > 0) return notJson;
+  const found = envelopeIssues(raw, base);
+  if (found.length > 0) return found;
+  const event = raw as DriftlessEvent;
+  return { event, eventId: event.metadata.eventId, data: data.json, metadata: metadata.json };
+};
 
 /**
  * The checks every adapter runs before it writes: stream name, each event against the
@@ -45,18 +66,11 @@ export const prepareAppend = (
   }
   const seen = new Set<string>();
   const prepared = events.map((raw, i) => {
-    const found = eventIssues(raw, `/events/${i}`);
-    if (found.length > 0) {
-      issues.push(...found);
+    const item = checkEvent(raw, `/events/${i}`);
+    if (Array.isArray(item)) {
+      issues.push(...item);
       return undefined;
     }
-    const event = raw as DriftlessEvent;
-    const item = {
-      event,
-      eventId: event.metadata.eventId,
-      data: canonicalJson(event.data),
-      metadata: canonicalJson(event.metadata),
-    };
     const bytes = Buffer.byteLength(item.data) + Buffer.byteLength(item.metadata);
     if (bytes > maxEventBytes) {
       issues.push({
