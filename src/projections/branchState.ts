@@ -85,9 +85,16 @@ export const branchState: Projection = {
           return void flaw(store, branchId, `commit after the branch was ${branch.status}`);
         store
           .statement(
-            "UPDATE branches SET status = 'committed', commit_count = ?, commit_digest = ? WHERE branch_id = ?",
+            `UPDATE branches SET status = 'committed', commit_count = ?, commit_digest = ?,
+             commit_event_id = ?, correlation_id = ? WHERE branch_id = ?`,
           )
-          .run(mutationCount, digest, branchId);
+          .run(
+            mutationCount,
+            digest,
+            event.metadata.eventId,
+            event.metadata.correlationId,
+            branchId,
+          );
         return;
       }
       case 'BranchAbandoned':

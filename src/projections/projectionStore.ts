@@ -23,6 +23,8 @@ export interface BranchRow {
   /** What went wrong while recording (a sequence gap, a write after the end), if anything. */
   flaw: string | null;
   endReason: string | null;
+  /** Ids of the commit event, so what the promoter writes joins its correlation chain. */
+  commitEvent: { eventId: string; correlationId: string } | null;
 }
 
 /** One promoted version in the lineage index. */
@@ -68,6 +70,10 @@ export interface ProjectionStore {
   referencesTo(entity: EntityRef): { from: EntityRef; path: string }[];
   referencesFrom(entity: EntityRef): { path: string; to: EntityRef }[];
   checkpoint(name: string): number;
+  /** The revision of an entity stream as far as the projections have read. */
+  streamRevision(stream: string): number | undefined;
+  /** Committed branches waiting for the promoter, oldest first. */
+  committedBranches(): string[];
   close(): void;
 }
 
@@ -87,6 +93,10 @@ const toBranch = (r: Row): BranchRow => ({
   commitDigest: r.commit_digest as string | null,
   flaw: r.flaw as string | null,
   endReason: r.end_reason as string | null,
+  commitEvent:
+    r.commit_event_id === null
+      ? null
+      : { eventId: r.commit_event_id as string, correlationId: r.correlation_id as string },
 });
 
 const toVersion = (r: Row): VersionRow => ({
@@ -185,6 +195,13 @@ export const openProjectionStore = (path: string): ProjectionStore => {
     checkpoint: (name) =>
       (one('SELECT position FROM projection_checkpoints WHERE name = ?', name)?.position as
         number | undefined) ?? 0,
+    streamRevision: (stream) =>
+      one('SELECT revision FROM entity_streams WHERE stream = ?', stream)?.revision as
+        number | undefined,
+    committedBranches: () =>
+      all("SELECT branch_id FROM branches WHERE status = 'committed' ORDER BY opened_position").map(
+        (r) => r.branch_id as string,
+      ),
     close: () => db.close(),
   };
 };

@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS branches (
   commit_digest   TEXT,
   flaw            TEXT,
   end_reason      TEXT,
+  commit_event_id TEXT,
+  correlation_id  TEXT,
   opened_position INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS branches_by_status ON branches (status, entity_type, entity_id);
@@ -66,6 +68,10 @@ CREATE TABLE IF NOT EXISTS phase_seals (
   phase       TEXT NOT NULL,
   version_id  TEXT NOT NULL,
   PRIMARY KEY (entity_type, entity_id, phase)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_streams (
+  stream   TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rejected_events (
   position INTEGER PRIMARY KEY,

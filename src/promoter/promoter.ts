@@ -1,0 +1,93 @@
+import { VersionConflictError } from '../events/errors';
+import type { EventLog } from '../events/eventLog';
+import { createIdGenerator } from '../events/ids';
+import { streamNames, type StreamNames } from '../events/streams';
+import { branchState } from '../projections/branchState';
+import type { EntityRegistry } from '../projections/defineEntity';
+import { entityStreams } from '../projections/entityStreams';
+import { lineage } from '../projections/lineage';
+import { createProcessor } from '../projections/processor';
+import type { ProjectionStore } from '../projections/projectionStore';
+import { referenceGraph } from '../projections/referenceGraph';
+import type { GateOptions } from '../validators/gateInput';
+import { promotionEvents, type PromotionContext } from './promotionEvents';
+
+export interface PromoterOptions {
+  log: EventLog;
+  store: ProjectionStore;
+  registry: EntityRegistry;
+  /** @defaultValue streamNames('driftless') */
+  streams?: StreamNames;
+  gate?: GateOptions;
+  /** @defaultValue a monotonic ULID generator */
+  ids?: () => string;
+  /** @defaultValue Date.now */
+  now?: () => number;
+  /** Recorded as the actor of what the promoter writes. @defaultValue 'promoter' */
+  actor?: string;
+}
+
+export interface PromotionRound {
+  promoted: number;
+  quarantined: number;
+  /** Appends another promoter won first; those branches are looked at again next round. */
+  lostRaces: number;
+}
+
+export interface Promoter {
+  /** Catches the projections up, settles every committed branch once, catches up again. */
+  runOnce(): Promise<PromotionRound>;
+}
+
+/**
+ * The promoter: on each committed branch, reconcile, run the gate, and append the outcome to
+ * the entity stream with the revision the projections last saw, so two promoters (or one that
+ * restarted) never both decide on one entity state.
+ */
+export const createPromoter = (options: PromoterOptions): Promoter => {
+  const { log, store, registry } = options;
+  const streams = options.streams ?? streamNames();
+  const processor = createProcessor({
+    log,
+    store,
+    projections: [branchState, lineage, referenceGraph(registry), entityStreams],
+  });
+  const ctx: PromotionContext = {
+    store,
+    registry,
+    ids: options.ids ?? createIdGenerator(),
+    now: options.now ?? Date.now,
+    actor: options.actor ?? 'promoter',
+    ...(options.gate === undefined ? {} : { gate: options.gate }),
+  };
+
+  const settle = async (branchId: string, round: PromotionRound) => {
+    const branch = store.branch(branchId);
+    if (branch?.status !== 'committed') return;
+    const stream = streams.entity(branch.entity);
+    const events = promotionEvents(ctx, branch);
+    try {
+      await log.append(stream, events, {
+        expectedRevision: store.streamRevision(stream) ?? 'no_stream',
+      });
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      round.lostRaces += 1;
+      return;
+    }
+    if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
+    else round.quarantined += 1;
+    // The next branch of this entity must see this outcome before it is reconciled.
+    await processor.catchUp();
+  };
+
+  return {
+    runOnce: async () => {
+      const round: PromotionRound = { promoted: 0, quarantined: 0, lostRaces: 0 };
+      await processor.catchUp();
+      for (const branchId of store.committedBranches()) await settle(branchId, round);
+      await processor.catchUp();
+      return round;
+    },
+  };
+};
