@@ -1,0 +1,140 @@
+import type { DriftlessEvent } from '../events/catalogue';
+import type { EventLog } from '../events/eventLog';
+import { mutationDigest } from '../events/hash';
+import { createIdGenerator, type IdGenerator } from '../events/ids';
+import { newEvent } from '../events/newEvent';
+import type { EntityRef } from '../events/schemas/common';
+import type { Op } from '../events/schemas/ops';
+import { streamNames, type StreamNames } from '../events/streams';
+import type { Json } from '../reconcilers/json';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+
+export interface OpenBranchOptions {
+  log: EventLog;
+  entity: EntityRef;
+  phase: string;
+  actor: string;
+  /**
+   * The version id to start from, `null` for a new entity, or `'head'`, resolved to the
+   * entity's current head now (and recorded). @defaultValue 'head'
+   */
+  from?: string | null;
+  /** An ISO time after which the promoter abandons the branch if it has not committed. */
+  deadline?: string;
+  streams?: StreamNames;
+  ids?: IdGenerator;
+  retry?: RetryPolicy;
+}
+
+type OpOptions = { confidence?: number; reason?: string };
+
+/** One branch's writer: ops are buffered, then recorded by `save` or `commit`. */
+export interface BranchWriter {
+  readonly branchId: string;
+  readonly baseVersionId: string | null;
+  set(path: string, value: Json, options?: OpOptions): BranchWriter;
+  unset(path: string, options?: OpOptions): BranchWriter;
+  upsert(path: string, element: Record<string, Json>, options?: OpOptions): BranchWriter;
+  remove(path: string, key: string | number | boolean, options?: OpOptions): BranchWriter;
+  add(path: string, member: string | number | boolean, options?: OpOptions): BranchWriter;
+  /** Records the buffered ops as one mutation. */
+  save(): Promise<void>;
+  /** Records the buffered ops, then the commit with its count and digest, in one append. */
+  commit(): Promise<void>;
+  abandon(reason: string): Promise<void>;
+}
+
+/** The head version of an entity, read from the end of its stream; null when none. */
+export const headOf = async (log: EventLog, stream: string): Promise<string | null> => {
+  const events = await log
+    .readStream(stream, { direction: 'backwards', from: 'end', limit: 1000 })
+    .catch(() => []);
+  const last = events.find((e) => e.type === 'VersionPromoted');
+  return last?.type === 'VersionPromoted' ? last.data.versionId : null;
+};
+
+/**
+ * Opens a branch: records BranchOpened on the branch's own stream. The writer appends with
+ * expected revisions and retries retriable failures with the same events, which the log
+ * recognises by id, so nothing is ever written twice.
+ */
+export const openBranch = async (options: OpenBranchOptions): Promise<BranchWriter> => {
+  const { log, entity, phase, actor } = options;
+  const streams = options.streams ?? streamNames();
+  const ids = options.ids ?? createIdGenerator();
+  const from = options.from ?? 'head';
+  const baseVersionId = from === 'head' ? await headOf(log, streams.entity(entity)) : from;
+  const branchId = ids();
+  const stream = streams.branch(branchId);
+  let revision: number | 'no_stream' = 'no_stream';
+  let pending: Op[] = [];
+  const recorded: Op[][] = [];
+  const meta = { actor, ids };
+  // A batch that failed goes out again first, unchanged and alone: same ids, so if it did land
+  // the log answers with the original result, and nothing is recorded twice.
+  let unsent: DriftlessEvent[] = [];
+  const send = async (batch: DriftlessEvent[]) => {
+    const expected = revision;
+    const result = await withRetry(
+      () => log.append(stream, batch, { expectedRevision: expected }),
+      options.retry ?? DEFAULT_RETRY,
+    );
+    revision = result.nextRevision;
+  };
+  const write = async (events: DriftlessEvent[]) => {
+    if (unsent.length > 0) {
+      await send(unsent);
+      unsent = [];
+    }
+    try {
+      await send(events);
+    } catch (error) {
+      unsent = events;
+      throw error;
+    }
+  };
+  const mutation = () => {
+    const ops = pending;
+    pending = [];
+    recorded.push(ops);
+    return newEvent('MutationRecorded', { branchId, seq: recorded.length, ops }, meta);
+  };
+  const opened = {
+    branchId,
+    entity,
+    baseVersionId,
+    phase,
+    actor,
+    ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+  };
+  await write([newEvent('BranchOpened', opened, meta)]);
+  const push = (op: Op, o: OpOptions = {}) => {
+    pending.push({ ...op, ...o });
+    return writer;
+  };
+  const writer: BranchWriter = {
+    branchId,
+    baseVersionId,
+    set: (path, value, o) => push({ op: 'set', path, value }, o),
+    unset: (path, o) => push({ op: 'unset', path }, o),
+    upsert: (path, element, o) => push({ op: 'upsert', path, value: element }, o),
+    remove: (path, key, o) => push({ op: 'remove', path, key }, o),
+    add: (path, member, o) => push({ op: 'add', path, value: member }, o),
+    save: async () => {
+      if (pending.length > 0) await write([mutation()]);
+    },
+    commit: async () => {
+      const events: DriftlessEvent[] = pending.length > 0 ? [mutation()] : [];
+      events.push(
+        newEvent(
+          'BranchCommitted',
+          { branchId, mutationCount: recorded.length, digest: mutationDigest(recorded) },
+          meta,
+        ),
+      );
+      await write(events);
+    },
+    abandon: async (reason) => write([newEvent('BranchAbandoned', { branchId, reason }, meta)]),
+  };
+  return writer;
+};

@@ -1,0 +1,132 @@
+import { LogUnavailableError } from '../../src/events/errors';
+import type { EventLog } from '../../src/events/eventLog';
+import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
+import { streamNames } from '../../src/events/streams';
+import { z } from 'zod';
+import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
+import { openProjectionStore } from '../../src/projections/projectionStore';
+import { createPromoter } from '../../src/promoter/promoter';
+import { openBranch } from '../../src/sdk/openBranch';
+
+const invoice = defineEntity({
+  type: 'invoice',
+  schema: z.object({}).loose(),
+  collections: { '/lines': { key: 'sku' }, '/tags': 'set' },
+});
+const INV = { type: 'invoice', id: 'INV-1' };
+const streams = streamNames('sdk');
+const fast = { attempts: 5, initialDelayMs: 1 };
+
+/** A real log whose first `n` appends land but whose acknowledgement is lost. */
+const losingAcks = (log: EventLog, n: number): EventLog => ({
+  ...log,
+  append: async (stream, events, options) => {
+    const result = await log.append(stream, events, options);
+    if (n-- > 0) throw new LogUnavailableError('connection reset after the write');
+    return result;
+  },
+});
+
+/** A real log that refuses every append while `down` is true. */
+const outage = (log: EventLog) => {
+  const state = { down: false };
+  const wrapped: EventLog = {
+    ...log,
+    append: async (stream, events, options) => {
+      if (state.down) throw new LogUnavailableError('log down');
+      return log.append(stream, events, options);
+    },
+  };
+  return { log: wrapped, state };
+};
+
+describe('branch writer SDK', () => {
+  it('opens from the head, records ops and commits; the promoter promotes the result', async () => {
+    const log = createMemoryEventLog();
+    const promoter = createPromoter({
+      log,
+      store: openProjectionStore(':memory:'),
+      registry: createRegistry([invoice]),
+      streams,
+    });
+    const first = await openBranch({
+      log,
+      entity: INV,
+      phase: 'reasoning',
+      actor: 'extractor',
+      streams,
+      from: null,
+    });
+    await first
+      .set('/total', 10, { confidence: 0.9 })
+      .upsert('/lines', { sku: 'A', qty: 1 })
+      .add('/tags', 'new')
+      .commit();
+    await promoter.runOnce();
+    const second = await openBranch({
+      log,
+      entity: INV,
+      phase: 'reasoning',
+      actor: 'tax',
+      streams,
+    });
+    expect(second.baseVersionId).not.toBeNull();
+    second.set('/lines/A/qty', 2);
+    await second.save();
+    await second.remove('/tags', 'new').commit();
+    await promoter.runOnce();
+    const versions = await log.readAll({ filter: { eventTypes: ['VersionPromoted'] } });
+    const last = versions.at(-1)!;
+    expect(last.type === 'VersionPromoted' && last.data.doc).toEqual({
+      total: 10,
+      lines: [{ sku: 'A', qty: 2 }],
+      tags: [],
+    });
+  });
+
+  it('retries a write whose acknowledgement was lost without writing anything twice', async () => {
+    const log = createMemoryEventLog();
+    const branch = await openBranch({
+      log: losingAcks(log, 2),
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+      retry: fast,
+    });
+    await branch.set('/a', 1).commit();
+    expect((await log.readStream(streams.branch(branch.branchId))).map((e) => e.type)).toEqual([
+      'BranchOpened',
+      'MutationRecorded',
+      'BranchCommitted',
+    ]);
+  });
+
+  it('keeps a batch that failed and sends it first next time, so the commit matches', async () => {
+    const memory = createMemoryEventLog();
+    const { log, state } = outage(memory);
+    const branch = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+      retry: { attempts: 1, initialDelayMs: 1 },
+    });
+    state.down = true;
+    await expect(branch.set('/a', 1).save()).rejects.toThrow(LogUnavailableError);
+    state.down = false;
+    await branch.set('/b', 2).commit();
+    const events = await memory.readStream(streams.branch(branch.branchId));
+    expect(events.map((e) => (e.type === 'MutationRecorded' ? e.data.seq : e.type))).toEqual([
+      'BranchOpened',
+      1,
+      2,
+      'BranchCommitted',
+    ]);
+    const commit = events.at(-1)!;
+    expect(commit.type === 'BranchCommitted' && commit.data.mutationCount).toBe(2);
+  });
+});
