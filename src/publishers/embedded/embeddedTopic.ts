@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import type { Snapshot, SnapshotSink } from '../snapshotSink';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS snapshot_topic (
+  "offset"    INTEGER PRIMARY KEY AUTOINCREMENT,
+  version_id  TEXT NOT NULL UNIQUE,
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  snapshot    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshot_topic_entity ON snapshot_topic (entity_type, entity_id, "offset");
+`;
+
+export interface TopicRecord {
+  /** 1 for the first snapshot, then +1 each: downstream keeps its place by offset. */
+  offset: number;
+  snapshot: Snapshot;
+}
+
+export interface EmbeddedTopic extends SnapshotSink {
+  /** Snapshots from `fromOffset` (inclusive), oldest first. */
+  read(options?: { fromOffset?: number; limit?: number }): TopicRecord[];
+}
+
+/**
+ * The embedded snapshot topic: a table in a SQLite file (the log's own, by default) with
+ * offsets, readable by downstream code with no broker. A snapshot published twice is stored once.
+ */
+export const createEmbeddedTopic = (options: { path: string }): EmbeddedTopic => {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO snapshot_topic (version_id, entity_type, entity_id, snapshot) VALUES (?, ?, ?, ?)',
+  );
+  const write = db.transaction((snapshots: readonly Snapshot[]) => {
+    for (const s of snapshots)
+      insert.run(s.versionId, s.entity.type, s.entity.id, JSON.stringify(s));
+  });
+  const select = db.prepare(
+    'SELECT "offset", snapshot FROM snapshot_topic WHERE "offset" >= ? ORDER BY "offset" LIMIT ?',
+  );
+  return {
+    publish: async (snapshots) => write.immediate(snapshots),
+    read: ({ fromOffset = 1, limit = 1000 } = {}) =>
+      (select.all(fromOffset, limit) as { offset: number; snapshot: string }[]).map((r) => ({
+        offset: r.offset,
+        snapshot: JSON.parse(r.snapshot) as Snapshot,
+      })),
+    close: async () => void db.close(),
+  };
+};
