@@ -20,6 +20,7 @@ const end = (store: ProjectionStore, branchId: string, status: string, reason: s
     .run(status, reason, branchId);
   // A finished branch's ops are no longer needed: the log keeps them for audits.
   store.statement('DELETE FROM branch_ops WHERE branch_id = ?').run(branchId);
+  store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(branchId);
 };
 
 /**
@@ -97,15 +98,34 @@ export const branchState: Projection = {
           );
         return;
       }
-      case 'BranchAbandoned':
-        existing(store, event.data.branchId, event.type);
+      case 'BranchAbandoned': {
+        // The first ending wins: an expiry that lost the race to a commit changes nothing.
+        const { status } = existing(store, event.data.branchId, event.type);
+        if (status !== 'open' && status !== 'quarantined') return;
         return end(store, event.data.branchId, 'abandoned', event.data.reason);
-      case 'BranchQuarantined':
-        existing(store, event.data.branchId, event.type);
+      }
+      case 'BranchQuarantined': {
+        const d = event.data;
+        existing(store, d.branchId, event.type);
         store
           .statement("UPDATE branches SET status = 'quarantined' WHERE branch_id = ?")
-          .run(event.data.branchId);
+          .run(d.branchId);
+        store
+          .statement(
+            `INSERT OR REPLACE INTO quarantine (branch_id, entity_type, entity_id, violations, candidate, decisions, position)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            d.branchId,
+            d.entity.type,
+            d.entity.id,
+            JSON.stringify(d.violations),
+            d.candidate === undefined ? null : JSON.stringify(d.candidate),
+            JSON.stringify(d.decisions ?? []),
+            event.position,
+          );
         return;
+      }
       case 'QuarantineReleased':
         existing(store, event.data.branchId, event.type);
         store
@@ -113,6 +133,7 @@ export const branchState: Projection = {
             "UPDATE branches SET status = 'committed' WHERE branch_id = ? AND status = 'quarantined'",
           )
           .run(event.data.branchId);
+        store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(event.data.branchId);
         return;
       case 'VersionPromoted':
         for (const branchId of event.data.branchIds)

@@ -74,6 +74,8 @@ export interface ProjectionStore {
   streamRevision(stream: string): number | undefined;
   /** Committed branches waiting for the promoter, oldest first. */
   committedBranches(): string[];
+  /** Open branches that declared a deadline, with it. */
+  openDeadlines(): { branchId: string; deadline: string }[];
   close(): void;
 }
 
@@ -202,6 +204,10 @@ export const openProjectionStore = (path: string): ProjectionStore => {
       all("SELECT branch_id FROM branches WHERE status = 'committed' ORDER BY opened_position").map(
         (r) => r.branch_id as string,
       ),
+    openDeadlines: () =>
+      all(
+        "SELECT branch_id, deadline FROM branches WHERE status = 'open' AND deadline IS NOT NULL",
+      ).map((r) => ({ branchId: r.branch_id as string, deadline: r.deadline as string })),
     close: () => db.close(),
   };
 };

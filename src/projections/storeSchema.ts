@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS phase_seals (
   version_id  TEXT NOT NULL,
   PRIMARY KEY (entity_type, entity_id, phase)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quarantine (
+  branch_id   TEXT PRIMARY KEY,
+  entity_type TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  violations  TEXT NOT NULL,
+  candidate   TEXT,
+  decisions   TEXT NOT NULL,
+  position    INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entity_streams (
   stream   TEXT PRIMARY KEY,
   revision INTEGER NOT NULL

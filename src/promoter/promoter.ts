@@ -1,6 +1,7 @@
 import { VersionConflictError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { createIdGenerator } from '../events/ids';
+import { newEvent } from '../events/newEvent';
 import { streamNames, type StreamNames } from '../events/streams';
 import { branchState } from '../projections/branchState';
 import type { EntityRegistry } from '../projections/defineEntity';
@@ -30,6 +31,8 @@ export interface PromoterOptions {
 export interface PromotionRound {
   promoted: number;
   quarantined: number;
+  /** Open branches past their deadline, recorded as abandoned (reason: expired). */
+  expired: number;
   /** Appends another promoter won first; those branches are looked at again next round. */
   lostRaces: number;
 }
@@ -81,10 +84,28 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     await processor.catchUp();
   };
 
+  /** The clock is read here, once per branch, and its verdict recorded: replay needs no clock. */
+  const expire = async () => {
+    const now = ctx.now();
+    const late = store.openDeadlines().filter((b) => Date.parse(b.deadline) < now);
+    for (const { branchId } of late) {
+      const event = newEvent(
+        'BranchAbandoned',
+        { branchId, reason: 'expired' },
+        { actor: ctx.actor, ids: ctx.ids, now: ctx.now },
+      );
+      // 'any': if the writer's commit lands first, the projections keep the commit.
+      await log.append(streams.branch(branchId), [event], { expectedRevision: 'any' });
+    }
+    if (late.length > 0) await processor.catchUp();
+    return late.length;
+  };
+
   return {
     runOnce: async () => {
-      const round: PromotionRound = { promoted: 0, quarantined: 0, lostRaces: 0 };
+      const round: PromotionRound = { promoted: 0, quarantined: 0, expired: 0, lostRaces: 0 };
       await processor.catchUp();
+      round.expired = await expire();
       for (const branchId of store.committedBranches()) await settle(branchId, round);
       await processor.catchUp();
       return round;

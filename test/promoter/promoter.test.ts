@@ -44,7 +44,12 @@ describe('promoter', () => {
     await writer.mutate(b1, [{ op: 'set', path: '/total', value: 10 }]);
     await writer.commit(b1);
     const promoter = promoterFor();
-    expect(await promoter.runOnce()).toEqual({ promoted: 1, quarantined: 0, lostRaces: 0 });
+    expect(await promoter.runOnce()).toEqual({
+      promoted: 1,
+      quarantined: 0,
+      expired: 0,
+      lostRaces: 0,
+    });
     const [v1] = (await log.readAll({ filter: { eventTypes: ['VersionPromoted'] } })).map((e) =>
       e.type === 'VersionPromoted' ? e.data : undefined,
     );
@@ -81,7 +86,12 @@ describe('promoter', () => {
     await writer.mutate(merges, [{ op: 'set', path: '/vat', value: 0.2 }]);
     await writer.mutate(clashes, [{ op: 'set', path: '/total', value: 3 }]);
     for (const b of [fast, merges, clashes]) await writer.commit(b);
-    expect(await promoterFor().runOnce()).toEqual({ promoted: 2, quarantined: 1, lostRaces: 0 });
+    expect(await promoterFor().runOnce()).toEqual({
+      promoted: 2,
+      quarantined: 1,
+      expired: 0,
+      lostRaces: 0,
+    });
     expect(await entityEvents(log)).toEqual([
       'VersionPromoted',
       'VersionPromoted',
@@ -132,7 +142,12 @@ describe('promoter', () => {
     await writer.commit(alien);
     const fine = await writer.open(INV, null);
     await writer.commit(fine);
-    expect(await promoterFor().runOnce()).toEqual({ promoted: 1, quarantined: 1, lostRaces: 0 });
+    expect(await promoterFor().runOnce()).toEqual({
+      promoted: 1,
+      quarantined: 1,
+      expired: 0,
+      lostRaces: 0,
+    });
     const [q] = await log.readAll({ filter: { eventTypes: ['BranchQuarantined'] } });
     expect(q!.data).toMatchObject({
       violations: [{ code: 'SCHEMA_INVALID', message: 'no entity type "order" is defined' }],

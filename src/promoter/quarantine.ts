@@ -1,0 +1,98 @@
+import { ValidationError } from '../events/errors';
+import type { EventLog } from '../events/eventLog';
+import { newEvent } from '../events/newEvent';
+import type { EntityRef } from '../events/schemas/common';
+import type { Decision } from '../events/schemas/entityEvents';
+import { streamNames, type StreamNames } from '../events/streams';
+import type { ProjectionStore } from '../projections/projectionStore';
+import type { JsonObject } from '../reconcilers/json';
+import type { Violation } from '../validators/violation';
+
+/** A quarantined branch: why, and what it would have promoted. */
+export interface QuarantineEntry {
+  branchId: string;
+  entity: EntityRef;
+  violations: Violation[];
+  candidate: JsonObject | null;
+  decisions: Decision[];
+  /** Log position of its BranchQuarantined event. */
+  position: number;
+}
+
+type Row = Record<string, unknown>;
+const toEntry = (r: Row): QuarantineEntry => ({
+  branchId: r.branch_id as string,
+  entity: { type: r.entity_type as string, id: r.entity_id as string },
+  violations: JSON.parse(r.violations as string) as Violation[],
+  candidate: r.candidate === null ? null : (JSON.parse(r.candidate as string) as JsonObject),
+  decisions: JSON.parse(r.decisions as string) as Decision[],
+  position: r.position as number,
+});
+
+export const listQuarantine = (store: ProjectionStore): QuarantineEntry[] =>
+  (store.statement('SELECT * FROM quarantine ORDER BY position').all() as Row[]).map(toEntry);
+
+export const showQuarantine = (
+  store: ProjectionStore,
+  branchId: string,
+): QuarantineEntry | undefined => {
+  const row = store.statement('SELECT * FROM quarantine WHERE branch_id = ?').get(branchId) as
+    Row | undefined;
+  return row && toEntry(row);
+};
+
+export interface QuarantineAction {
+  log: EventLog;
+  store: ProjectionStore;
+  branchId: string;
+  by: string;
+  reason: string;
+  streams?: StreamNames;
+}
+
+const quarantined = (store: ProjectionStore, branchId: string): QuarantineEntry => {
+  const entry = showQuarantine(store, branchId);
+  if (entry !== undefined) return entry;
+  const status = store.branch(branchId)?.status ?? 'unknown';
+  throw new ValidationError([
+    {
+      path: '/branchId',
+      expected: 'a quarantined branch',
+      received: `${branchId} (${status})`,
+      message: 'not in quarantine',
+    },
+  ]);
+};
+
+/** Records QuarantineReleased: the branch goes back through the gate on the promoter's next round. */
+export const releaseQuarantine = async ({
+  log,
+  store,
+  branchId,
+  by,
+  reason,
+  streams = streamNames(),
+}: QuarantineAction) => {
+  const { entity } = quarantined(store, branchId);
+  await log.append(
+    streams.entity(entity),
+    [newEvent('QuarantineReleased', { branchId, entity, by, reason }, { actor: by })],
+    { expectedRevision: 'any' },
+  );
+};
+
+/** Records BranchAbandoned for a quarantined branch: it will never be promoted. */
+export const discardQuarantine = async ({
+  log,
+  store,
+  branchId,
+  by,
+  reason,
+  streams = streamNames(),
+}: QuarantineAction) => {
+  quarantined(store, branchId);
+  const data = { branchId, reason: `discarded from quarantine by ${by}: ${reason}` };
+  await log.append(streams.branch(branchId), [newEvent('BranchAbandoned', data, { actor: by })], {
+    expectedRevision: 'any',
+  });
+};
