@@ -25,6 +25,11 @@ export interface EntityDefinition<S extends z.ZodType = z.ZodType> extends Merge
    * references to a removed entity are orphaned links. @defaultValue never removed
    */
   removed?: (doc: JsonObject) => boolean;
+  /**
+   * `auto`: the promoter seals a phase of an entity at its head once every branch of that
+   * phase has ended; `explicit`: only `sealPhase` does. @defaultValue 'explicit'
+   */
+  sealPhases?: 'auto' | 'explicit';
 }
 
 export interface ReferenceField {
@@ -41,6 +46,7 @@ export interface EntityType<S extends z.ZodType = z.ZodType> {
   references: readonly ReferenceField[];
   completeness: Readonly<Record<string, readonly string[]>>;
   removed?: (doc: JsonObject) => boolean;
+  sealPhases: 'auto' | 'explicit';
 }
 
 /** Checks a definition (every problem at once) and compiles its patterns and rules. */
@@ -60,6 +66,7 @@ export const defineEntity = <S extends z.ZodType>(
       targetType,
     })),
     completeness: definition.completeness ?? {},
+    sealPhases: definition.sealPhases ?? 'explicit',
     ...(definition.removed === undefined ? {} : { removed: definition.removed }),
   };
 };

@@ -11,7 +11,9 @@ import { createProcessor } from '../projections/processor';
 import type { ProjectionStore } from '../projections/projectionStore';
 import { referenceGraph } from '../projections/referenceGraph';
 import type { GateOptions } from '../validators/gateInput';
+import { dueSeals } from './phaseSeals';
 import { promotionEvents, type PromotionContext } from './promotionEvents';
+import type { EntityRef } from '../events/schemas/common';
 
 export interface PromoterOptions {
   log: EventLog;
@@ -33,6 +35,8 @@ export interface PromotionRound {
   quarantined: number;
   /** Open branches past their deadline, recorded as abandoned (reason: expired). */
   expired: number;
+  /** Phases sealed automatically. */
+  sealed: number;
   /** Appends another promoter won first; those branches are looked at again next round. */
   lostRaces: number;
 }
@@ -64,9 +68,14 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     ...(options.gate === undefined ? {} : { gate: options.gate }),
   };
 
-  const settle = async (branchId: string, round: PromotionRound) => {
+  const settle = async (
+    branchId: string,
+    round: PromotionRound,
+    touched: Map<string, EntityRef>,
+  ) => {
     const branch = store.branch(branchId);
     if (branch?.status !== 'committed') return;
+    touched.set(streams.entity(branch.entity), branch.entity);
     const stream = streams.entity(branch.entity);
     const events = promotionEvents(ctx, branch);
     try {
@@ -101,13 +110,29 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return late.length;
   };
 
+  const seal = async (entities: EntityRef[]) => {
+    const due = dueSeals(store, registry, entities, ctx.actor, ctx.ids);
+    for (const event of due)
+      await log.append(streams.entity(event.data.entity), [event], { expectedRevision: 'any' });
+    if (due.length > 0) await processor.catchUp();
+    return due.length;
+  };
+
   return {
     runOnce: async () => {
-      const round: PromotionRound = { promoted: 0, quarantined: 0, expired: 0, lostRaces: 0 };
+      const round: PromotionRound = {
+        promoted: 0,
+        quarantined: 0,
+        expired: 0,
+        sealed: 0,
+        lostRaces: 0,
+      };
       await processor.catchUp();
       round.expired = await expire();
-      for (const branchId of store.committedBranches()) await settle(branchId, round);
+      const touched = new Map<string, EntityRef>();
+      for (const branchId of store.committedBranches()) await settle(branchId, round, touched);
       await processor.catchUp();
+      round.sealed = await seal([...touched.values()]);
       return round;
     },
   };

@@ -48,6 +48,7 @@ describe('promoter', () => {
       promoted: 1,
       quarantined: 0,
       expired: 0,
+      sealed: 0,
       lostRaces: 0,
     });
     const [v1] = (await log.readAll({ filter: { eventTypes: ['VersionPromoted'] } })).map((e) =>
@@ -90,6 +91,7 @@ describe('promoter', () => {
       promoted: 2,
       quarantined: 1,
       expired: 0,
+      sealed: 0,
       lostRaces: 0,
     });
     expect(await entityEvents(log)).toEqual([
@@ -146,6 +148,7 @@ describe('promoter', () => {
       promoted: 1,
       quarantined: 1,
       expired: 0,
+      sealed: 0,
       lostRaces: 0,
     });
     const [q] = await log.readAll({ filter: { eventTypes: ['BranchQuarantined'] } });
