@@ -2,6 +2,7 @@ import { either as E } from 'fp-ts';
 import type { z } from 'zod';
 import { jsonIssues } from './canonicalJson';
 import { EVENT_TYPES, envelopeFor, isEventType, type DriftlessEvent } from './catalogue';
+import { isValidWalkedEnvelope } from './compiledEnvelopes';
 import { ValidationError, type ValidationIssue } from './errors';
 import { formatPointer } from './jsonPointer';
 
@@ -45,6 +46,8 @@ export const envelopeIssues = (raw: unknown, basePath = ''): ValidationIssue[] =
       },
     ];
   }
+  // The compiled check answers for a valid event; only a rejected one pays for zod's issues.
+  if (isValidWalkedEnvelope(type, raw)) return [];
   const result = envelopeFor(type).safeParse(raw);
   return result.success ? [] : result.error.issues.map((i) => toIssue(i, raw, basePath));
 };

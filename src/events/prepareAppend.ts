@@ -1,7 +1,7 @@
-import { serializeChecked } from './canonicalJson';
+import { canonicalJson, serializeMembers } from './canonicalJson';
 import type { DriftlessEvent } from './catalogue';
 import { ValidationError, type ValidationIssue } from './errors';
-import { envelopeIssues, eventIssues, summarize } from './parseEvent';
+import { envelopeIssues, summarize } from './parseEvent';
 import { isValidStreamName, STREAM_NAME_PATTERN } from './streams';
 
 /** 1 MiB: the default largest event (data plus metadata, as canonical JSON). */
@@ -15,25 +15,33 @@ export interface PreparedEvent {
   metadata: string;
 }
 
-const part = (raw: object, key: 'data' | 'metadata', base: string) =>
-  Object.prototype.hasOwnProperty.call(raw, key)
-    ? serializeChecked((raw as Record<string, unknown>)[key], `${base}/${key}`)
-    : { json: '', issues: [] };
-
 /**
- * One event checked and serialised. The canonical JSON of data and metadata is produced by
- * the same walk that checks they are JSON, so a valid event is walked once, then by zod.
+ * One event checked and serialised: the walk that checks the whole event is JSON also writes
+ * the canonical JSON of its data and metadata, so a valid event is walked once, then by zod.
+ * The issues are exactly those of `eventIssues(raw, base)`.
  */
 const checkEvent = (raw: unknown, base: string): PreparedEvent | ValidationIssue[] => {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return eventIssues(raw, base);
-  const data = part(raw, 'data', base);
-  const metadata = part(raw, 'metadata', base);
-  const notJson = [...data.issues, ...metadata.issues];
-  if (notJson.length > 0) return notJson;
+  const { members, issues } = serializeMembers(raw, base);
+  if (issues.length > 0) return issues;
   const found = envelopeIssues(raw, base);
   if (found.length > 0) return found;
   const event = raw as DriftlessEvent;
-  return { event, eventId: event.metadata.eventId, data: data.json, metadata: metadata.json };
+  return {
+    event,
+    eventId: event.metadata.eventId,
+    // zod read data and metadata as own members, which the walk wrote; the fallback is for
+    // the type checker (and would still refuse a value that is not JSON).
+    data: members.get('data') ?? canonicalJson(event.data),
+    metadata: members.get('metadata') ?? canonicalJson(event.metadata),
+  };
+};
+
+/** The size of an event's data and metadata in UTF-8 when it is over `max`, else undefined. */
+const bytesOver = ({ data, metadata }: PreparedEvent, max: number): number | undefined => {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so most events need no exact count.
+  if ((data.length + metadata.length) * 3 <= max) return undefined;
+  const bytes = Buffer.byteLength(data) + Buffer.byteLength(metadata);
+  return bytes > max ? bytes : undefined;
 };
 
 /**
@@ -71,8 +79,8 @@ export const prepareAppend = (
       issues.push(...item);
       return undefined;
     }
-    const bytes = Buffer.byteLength(item.data) + Buffer.byteLength(item.metadata);
-    if (bytes > maxEventBytes) {
+    const bytes = bytesOver(item, maxEventBytes);
+    if (bytes !== undefined) {
       issues.push({
         path: `/events/${i}`,
         expected: `at most ${maxEventBytes} bytes`,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from '../../src/events/canonicalJson';
+import { canonicalJson, jsonIssues, serializeMembers } from '../../src/events/canonicalJson';
 import { ValidationError } from '../../src/events/errors';
 import { jsonValue } from '../support/arbitraries';
 
@@ -68,5 +68,37 @@ describe('canonicalJson', () => {
 
   it('lists every issue, not just the first', () => {
     expect(() => canonicalJson({ a: Number.NaN, b: undefined })).toThrow(/"\/a".*"\/b"/);
+  });
+
+  it('serialises members in the walk that finds exactly what jsonIssues finds', () => {
+    const anything = fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withUnicodeString: true,
+    });
+    const plainOrNot = fc.oneof(anything, fc.dictionary(fc.string(), anything), jsonValue());
+    fc.assert(
+      fc.property(plainOrNot, fc.constantFrom('', '/events/3'), (value, base) => {
+        const { members, issues } = serializeMembers(value, base);
+        expect(issues).toEqual(jsonIssues(value, base));
+        if (issues.length === 0 && members.size > 0)
+          for (const [key, text] of members)
+            expect(text).toBe(canonicalJson((value as Record<string, unknown>)[key]));
+      }),
+    );
+  });
+
+  it('reports prototype keys and cycles among the members as jsonIssues does', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.b = { back: cyclic };
+    for (const value of [JSON.parse('{"b":1,"__proto__":{}}') as unknown, cyclic]) {
+      const { issues } = serializeMembers(value, '/e');
+      expect(issues).toHaveLength(1);
+      expect(issues).toEqual(jsonIssues(value, '/e'));
+    }
   });
 });

@@ -12,12 +12,16 @@ export const BranchOpened = z.strictObject({
   deadline: IsoTime.optional(),
 });
 
+/** MutationRecorded with its ops checked by `op` (see JsonSchemas). */
+export const mutationRecorded = <O extends z.ZodType>(op: O) =>
+  z.strictObject({
+    branchId: Ulid,
+    seq: z.number().int().min(1),
+    ops: z.array(op).min(1).max(10_000),
+  });
+
 /** One step of a branch's work; `seq` counts from 1 with no gaps. */
-export const MutationRecorded = z.strictObject({
-  branchId: Ulid,
-  seq: z.number().int().min(1),
-  ops: z.array(Op).min(1).max(10_000),
-});
+export const MutationRecorded = mutationRecorded(Op);
 
 /** The branch is done; count and digest let the gate detect a partial write. */
 export const BranchCommitted = z.strictObject({

@@ -32,5 +32,20 @@ export const JsonValue = z.json();
 
 export const JsonObject = z.record(z.string(), z.json());
 
+/**
+ * How the schemas that embed JSON documents check them. The contract uses {@link JSON_SCHEMAS}
+ * (zod's recursive `z.json()`); the append path builds a copy of those schemas with a stand-in
+ * that relies on its own JSON walk, so that zod can compile them (see `compiledEnvelopes.ts`).
+ */
+export interface JsonSchemas<V extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Any JSON value. */
+  value: V;
+  /** A JSON object. */
+  object: O;
+}
+
+/** The contract's JSON checks. */
+export const JSON_SCHEMAS = { value: JsonValue, object: JsonObject };
+
 /** A scalar that identifies an element of a keyed array or a member of a set. */
 export const ElementKey = z.union([z.string(), z.number(), z.boolean()]);

@@ -4,12 +4,12 @@ import {
   Confidence,
   EntityRef,
   IsoTime,
-  JsonObject,
+  JSON_SCHEMAS,
   JsonPointer,
-  JsonValue,
   Phase,
   Sha256,
   Ulid,
+  type JsonSchemas,
 } from './common';
 
 export const VIOLATION_CODES = [
@@ -29,19 +29,6 @@ export const Violation = z.strictObject({
   message: z.string().min(1),
 });
 
-/** One reconciled path; an absent value means "nothing at this path". */
-export const Decision = z.strictObject({
-  path: JsonPointer,
-  base: JsonValue.optional(),
-  ours: JsonValue.optional(),
-  theirs: JsonValue.optional(),
-  chosen: JsonValue.optional(),
-  rule: z.string().min(1),
-  confidence: Confidence.optional(),
-  branchIds: z.array(Ulid),
-});
-export type Decision = z.infer<typeof Decision>;
-
 export const DivergenceDetected = z.strictObject({
   branchId: Ulid,
   entity: EntityRef,
@@ -53,27 +40,47 @@ export const DivergenceDetected = z.strictObject({
   overlap: z.array(JsonPointer),
 });
 
-/** An immutable snapshot became the entity's head. Written by the promoter only. */
-export const VersionPromoted = z.strictObject({
-  versionId: Ulid,
-  entity: EntityRef,
-  parents: z.array(Ulid),
-  depth: z.number().int().min(0),
-  phase: Phase,
-  branchIds: z.array(Ulid),
-  promotedAt: IsoTime,
-  hash: Sha256,
-  doc: JsonObject,
-  decisions: z.array(Decision),
-});
+/** The schemas that embed JSON documents, with those checked by `json` (see JsonSchemas). */
+export const jsonEntityEvents = <V extends z.ZodType, O extends z.ZodType>(
+  json: JsonSchemas<V, O>,
+) => {
+  /** One reconciled path; an absent value means "nothing at this path". */
+  const Decision = z.strictObject({
+    path: JsonPointer,
+    base: json.value.optional(),
+    ours: json.value.optional(),
+    theirs: json.value.optional(),
+    chosen: json.value.optional(),
+    rule: z.string().min(1),
+    confidence: Confidence.optional(),
+    branchIds: z.array(Ulid),
+  });
+  /** An immutable snapshot became the entity's head. Written by the promoter only. */
+  const VersionPromoted = z.strictObject({
+    versionId: Ulid,
+    entity: EntityRef,
+    parents: z.array(Ulid),
+    depth: z.number().int().min(0),
+    phase: Phase,
+    branchIds: z.array(Ulid),
+    promotedAt: IsoTime,
+    hash: Sha256,
+    doc: json.object,
+    decisions: z.array(Decision),
+  });
+  const BranchQuarantined = z.strictObject({
+    branchId: Ulid,
+    entity: EntityRef,
+    violations: z.array(Violation).min(1),
+    candidate: json.object.optional(),
+    decisions: z.array(Decision).optional(),
+  });
+  return { Decision, VersionPromoted, BranchQuarantined };
+};
 
-export const BranchQuarantined = z.strictObject({
-  branchId: Ulid,
-  entity: EntityRef,
-  violations: z.array(Violation).min(1),
-  candidate: JsonObject.optional(),
-  decisions: z.array(Decision).optional(),
-});
+/** The contract's Decision, VersionPromoted and BranchQuarantined. */
+export const { Decision, VersionPromoted, BranchQuarantined } = jsonEntityEvents(JSON_SCHEMAS);
+export type Decision = z.infer<typeof Decision>;
 
 export const PhaseSealed = z.strictObject({ entity: EntityRef, phase: Phase, versionId: Ulid });
 
