@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
-import { runEventLogDemo, type EventLogDemoReport } from '../demo/eventLogDemo';
+import { openProjectionStore } from '../projections/projectionStore';
 import { createProgress } from './progress';
 
 export interface DemoArgs {
@@ -12,43 +13,55 @@ export interface DemoArgs {
   db: string;
 }
 
-/** `driftless demo`: runs the scenario on a fresh embedded log and prints its report. */
+/** `driftless demo`: the invoice scenario on a fresh embedded SQLite file, then its report. */
 export const demoCommand = async (args: DemoArgs): Promise<number> => {
   const path = resolve(args.db);
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
   const log = createSqliteEventLog({ path });
-  const progress = createProgress('invoices', args.invoices);
+  const store = openProjectionStore(path);
+  const progress = createProgress('invoice steps', DEMO_WAVES * args.invoices);
   const started = Date.now();
   try {
-    const report = await runEventLogDemo({
+    const report = await runInvoiceDemo({
       log,
+      store,
       seed: args.seed,
       invoices: args.invoices,
-      onProgress: (n) => progress.update(n),
+      onProgress: (done) => progress.update(done),
     });
     progress.finish();
     const elapsedMs = Date.now() - started;
     console.log(
       args.json ? JSON.stringify({ ...report, log: path }) : formatReport(report, path, elapsedMs),
     );
-    return 0;
+    return report.driftCases.slipped === 0 ? 0 : 1;
   } finally {
+    store.close();
     await log.close();
   }
 };
 
-const formatReport = (r: EventLogDemoReport, path: string, elapsedMs: number): string =>
-  [
+const rows = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, n]) => `      ${k.padEnd(26)} ${n}`);
+
+const formatReport = (r: InvoiceDemoReport, path: string, elapsedMs: number): string => {
+  const d = r.driftCases;
+  return [
     '',
-    `Driftless demo: the event log at work (seed-reproducible), ${path}`,
-    `  invoices             ${r.invoices}`,
-    `  branches written     ${r.branches} (5 agents per invoice, concurrently)`,
-    `  events appended      ${r.eventsAppended}, last position ${r.lastPosition}`,
-    ...Object.entries(r.eventsByType).map(([type, n]) => `    ${type.padEnd(18)} ${n}`),
-    `  live subscription    ${r.eventsSubscribed} of ${r.eventsAppended} events received`,
-    `  idempotent retries   ${r.idempotentRetries} re-sent batches answered from the log, none written twice`,
-    `  conflicts caught     ${r.conflictsCaught} stale writers refused by the expected revision`,
-    `  bad events refused   ${r.rejected.length}, nothing written:`,
-    ...r.rejected.map((x) => `    - ${x.case}: ${x.error}`),
+    `Driftless demo: ${r.invoices} invoices worked on concurrently by agents (seed ${r.seed}), ${path}`,
+    `  branches              ${r.branches}`,
+    `  promoted              ${r.promoted} (${r.fastForwards} fast-forwards, ${r.reconciledMerges} reconciled merges)`,
+    `  quarantined           ${r.quarantined}`,
+    '  conflicts by resolving rule',
+    ...rows(r.conflictsByRule),
+    '  quarantines by code',
+    ...rows(r.quarantinesByCode),
+    `  drift cases (ground truth): ${d.total} injected, ${d.caught} caught (${d.resolved} resolved by a rule, ${d.quarantined} quarantined), ${d.slipped} slipped through`,
+    ...Object.entries(d.byKind).map(
+      ([kind, k]) => `      ${kind.padEnd(26)} ${k.caught}/${k.total}`,
+    ),
     `  took ${elapsedMs} ms`,
   ].join('\n');
+};

@@ -5,7 +5,8 @@ import { demoCommand } from './demoCommand';
 const USAGE = `Usage: driftless <command> [options]
 
 Commands:
-  demo    run the invoice scenario on a fresh embedded SQLite log and print a report
+  demo    run the invoice scenario on a fresh embedded SQLite file and print a report
+          (exit code 1 if any injected drift case slipped through)
           --json         print the report as one JSON object
           --seed N       random seed (default 42): the same seed gives the same report
           --invoices N   how many invoices (default 200)

@@ -18,17 +18,22 @@ describe('driftless CLI', () => {
   afterAll(() => dir.remove());
 
   it('runs the demo in a fresh directory and prints one JSON report', () => {
-    const result = cli(['demo', '--json', '--invoices', '5', '--seed', '3'], dir.path);
+    const result = cli(['demo', '--json', '--invoices', '20', '--seed', '3'], dir.path);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as {
       branches: number;
-      eventsAppended: number;
-      eventsSubscribed: number;
+      promoted: number;
+      quarantined: number;
+      driftCases: { total: number; caught: number; slipped: number };
       log: string;
     };
-    expect(report.branches).toBe(25);
-    expect(report.eventsSubscribed).toBe(report.eventsAppended);
+    expect(report.branches).toBeGreaterThan(100);
+    expect(report.promoted).toBeGreaterThan(0);
+    expect(report.driftCases.slipped).toBe(0);
+    expect(report.driftCases.caught).toBe(report.driftCases.total);
     expect(report.log).toBe(join(dir.path, 'driftless-demo.sqlite'));
+    // A progress bar went to stderr, the report alone to stdout.
+    expect(result.stderr).toMatch(/invoice steps \[#+/);
   }, 30_000);
 
   it.each([
