@@ -67,4 +67,39 @@ describe('SQLite event log file', () => {
     expect(await received).toEqual([]);
     await expect(log.readAll()).rejects.toMatchObject({ code: 'LOG_CLOSED' });
   });
+
+  it('commits appends made in one turn together, each with its own outcome', async () => {
+    const path = dir.file('group.sqlite');
+    const log = createSqliteEventLog({ path });
+    await log.append('taken', branchEvents(1), { expectedRevision: 'no_stream' });
+    const results = await Promise.allSettled([
+      log.append('g-1', branchEvents(2), { expectedRevision: 'no_stream' }),
+      log.append('taken', branchEvents(1), { expectedRevision: 'no_stream' }),
+      log.append('g-2', branchEvents(3), { expectedRevision: 'no_stream' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[1]).toMatchObject({ reason: { code: 'VERSION_CONFLICT' } });
+    // Positions follow call order: the failed append left no gap and no partial write.
+    const all = await log.readAll();
+    expect(all.map((e) => [e.stream, e.position])).toEqual([
+      ['taken', 1],
+      ['g-1', 2],
+      ['g-1', 3],
+      ['g-2', 4],
+      ['g-2', 5],
+      ['g-2', 6],
+    ]);
+    await log.close();
+  });
+
+  it('writes appends accepted before close', async () => {
+    const path = dir.file('close-pending.sqlite');
+    const log = createSqliteEventLog({ path });
+    const pending = log.append('s-1', branchEvents(2), { expectedRevision: 'no_stream' });
+    await log.close();
+    await expect(pending).resolves.toMatchObject({ nextRevision: 1 });
+    const reopened = createSqliteEventLog({ path });
+    expect(await reopened.readStream('s-1')).toHaveLength(2);
+    await reopened.close();
+  });
 });
