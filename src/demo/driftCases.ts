@@ -1,6 +1,7 @@
 import type { EntityRef } from '../events/schemas/common';
 import { parsePointer } from '../events/jsonPointer';
 import type { ProjectionStore } from '../projections/projectionStore';
+import { createHeadProvenance } from '../reconcilers/headProvenance';
 import { isObject, jsonEqual, own, type Json } from '../reconcilers/json';
 
 export const DRIFT_KINDS = [
@@ -54,6 +55,19 @@ const stopped = (store: ProjectionStore, branchId: string | undefined) => {
   return status === 'quarantined' || status === 'abandoned';
 };
 
+/**
+ * Whether the drifting branch's value is what the head holds at the path, written by that
+ * branch: an honest branch that happened to produce the same value is not drift.
+ */
+const landed = (store: ProjectionStore, c: DriftCase): boolean => {
+  const head = store.head(c.entity);
+  if (head === undefined) return false;
+  const doc = store.version(head.versionId)?.doc;
+  const nobody = { branchIds: [], phase: '', actor: '' };
+  const writer = createHeadProvenance(nobody, head.provenance).by(parsePointer(c.path) ?? []);
+  return jsonEqual(valueAt(doc, c.path), c.value) && writer.branchIds.includes(c.branchId);
+};
+
 /** Checks every injected case against the final projections. */
 export const evaluateDrift = (
   store: ProjectionStore,
@@ -70,12 +84,10 @@ export const evaluateDrift = (
   for (const c of cases) {
     const kind = (out.byKind[c.kind] ??= { total: 0, caught: 0 });
     kind.total += 1;
-    const head = store.head(c.entity);
-    const doc = head === undefined ? undefined : store.version(head.versionId)?.doc;
     const verdict =
       stopped(store, c.branchId) || stopped(store, c.also)
         ? 'quarantined'
-        : c.also === undefined && !jsonEqual(valueAt(doc, c.path), c.value)
+        : c.also === undefined && !landed(store, c)
           ? 'resolved'
           : 'slipped';
     if (verdict === 'slipped') out.slipped += 1;

@@ -100,15 +100,12 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
   const invoices = plans(r, options.invoices);
   let wave = 0;
   const step = async (commits: (() => Promise<void>)[]) => {
-    for (const commit of commits) await commit();
+    // Concurrent agents: their commits share log transactions (group commit).
+    await Promise.all(commits.map((commit) => commit()));
     await promoter.runOnce();
     options.onProgress?.(++wave * invoices.length, DEMO_WAVES * invoices.length);
   };
-  const each = async <T>(work: (p: InvoicePlan) => Promise<T>) => {
-    const out: T[] = [];
-    for (const p of invoices) out.push(await work(p));
-    return out;
-  };
+  const each = <T>(work: (p: InvoicePlan) => Promise<T>) => Promise.all(invoices.map(work));
 
   const vendors: EntityRef[] = [
     ...Array.from({ length: VENDORS }, (_, i) => ({ type: 'vendor', id: `V-${i}` })),

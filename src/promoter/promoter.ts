@@ -1,11 +1,14 @@
+import type { DriftlessEvent } from '../events/catalogue';
 import { VersionConflictError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { createIdGenerator } from '../events/ids';
 import { newEvent } from '../events/newEvent';
+import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import { branchState } from '../projections/branchState';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { entityStreams } from '../projections/entityStreams';
+import { gateLookups } from '../projections/gateLookups';
 import { lineage } from '../projections/lineage';
 import { createProcessor } from '../projections/processor';
 import type { ProjectionStore } from '../projections/projectionStore';
@@ -13,7 +16,8 @@ import { referenceGraph } from '../projections/referenceGraph';
 import type { GateOptions } from '../validators/gateInput';
 import { dueSeals } from './phaseSeals';
 import { promotionEvents, type PromotionContext } from './promotionEvents';
-import type { EntityRef } from '../events/schemas/common';
+import { entityKey, trackedLookups } from './trackedLookups';
+import { assignedTo, type WorkerAssignment } from './workerAssignment';
 
 export interface PromoterOptions {
   log: EventLog;
@@ -22,6 +26,8 @@ export interface PromoterOptions {
   /** @defaultValue streamNames('driftless') */
   streams?: StreamNames;
   gate?: GateOptions;
+  /** Only the entities assigned to this worker. @defaultValue every entity */
+  worker?: WorkerAssignment;
   /** @defaultValue a monotonic ULID generator */
   ids?: () => string;
   /** @defaultValue Date.now */
@@ -42,18 +48,29 @@ export interface PromotionRound {
 }
 
 export interface Promoter {
-  /** Catches the projections up, settles every committed branch once, catches up again. */
+  /** Catches the projections up and settles every committed branch there is. */
   runOnce(): Promise<PromotionRound>;
+  /** The last log position the promoter's projections applied. */
+  position(): number;
+}
+
+interface Settlement {
+  entity: EntityRef;
+  stream: string;
+  events: DriftlessEvent[];
+  expectedRevision: number | 'no_stream';
 }
 
 /**
  * The promoter: on each committed branch, reconcile, run the gate, and append the outcome to
  * the entity stream with the revision the projections last saw, so two promoters (or one that
- * restarted) never both decide on one entity state.
+ * restarted) never both decide on one entity state. Branches of different entities are settled
+ * in passes: their appends go out together and the projections catch up once per pass.
  */
 export const createPromoter = (options: PromoterOptions): Promoter => {
-  const { log, store, registry } = options;
+  const { log, store, registry, worker } = options;
   const streams = options.streams ?? streamNames();
+  const owns = (entity: EntityRef) => worker === undefined || assignedTo(entity, worker);
   const processor = createProcessor({
     log,
     store,
@@ -67,55 +84,103 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     actor: options.actor ?? 'promoter',
     ...(options.gate === undefined ? {} : { gate: options.gate }),
   };
+  const hasReferences = (entity: EntityRef) =>
+    (registry.get(entity.type)?.references.length ?? 0) > 0;
 
-  const settle = async (
-    branchId: string,
-    round: PromotionRound,
-    touched: Map<string, EntityRef>,
-  ) => {
-    const branch = store.branch(branchId);
-    if (branch?.status !== 'committed') return;
-    touched.set(streams.entity(branch.entity), branch.entity);
-    const stream = streams.entity(branch.entity);
-    const events = promotionEvents(ctx, branch);
-    try {
-      await log.append(stream, events, {
+  /**
+   * One branch per entity, oldest first, whose verdict read nothing this pass changes. A
+   * branch that must wait holds its entity back too, so each entity's branches keep their order.
+   */
+  const planPass = (): Settlement[] => {
+    const busy = new Set<string>();
+    let busyReferences = false;
+    const pass: Settlement[] = [];
+    for (const branchId of store.committedBranches()) {
+      const branch = store.branch(branchId)!;
+      const key = entityKey(branch.entity);
+      if (busy.has(key) || !owns(branch.entity)) continue;
+      const { lookups, reads } = trackedLookups(gateLookups(store, registry));
+      const events = promotionEvents(ctx, branch, lookups);
+      const waits =
+        (reads.referrers && busyReferences) || [...reads.entities].some((e) => busy.has(e));
+      busy.add(key);
+      busyReferences ||= hasReferences(branch.entity);
+      if (waits) continue;
+      const stream = streams.entity(branch.entity);
+      pass.push({
+        entity: branch.entity,
+        stream,
+        events,
         expectedRevision: store.streamRevision(stream) ?? 'no_stream',
       });
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      round.lostRaces += 1;
-      return;
     }
-    if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
-    else round.quarantined += 1;
-    // The next branch of this entity must see this outcome before it is reconciled.
-    await processor.catchUp();
+    return pass;
+  };
+
+  const settle = async (round: PromotionRound, touched: Map<string, EntityRef>) => {
+    for (;;) {
+      const pass = planPass();
+      if (pass.length === 0) return;
+      const results = await Promise.allSettled(
+        pass.map((s) => log.append(s.stream, s.events, { expectedRevision: s.expectedRevision })),
+      );
+      let settled = 0;
+      results.forEach((result, i) => {
+        const { entity, events } = pass[i]!;
+        if (result.status === 'rejected') {
+          if (!(result.reason instanceof VersionConflictError)) throw result.reason;
+          round.lostRaces += 1;
+          return;
+        }
+        settled += 1;
+        touched.set(entityKey(entity), entity);
+        if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
+        else round.quarantined += 1;
+      });
+      // The next branch of each entity must see this outcome before it is reconciled.
+      await processor.catchUp();
+      // Every append lost to another promoter: its outcomes are in the log, leave them be.
+      if (settled === 0) return;
+    }
   };
 
   /** The clock is read here, once per branch, and its verdict recorded: replay needs no clock. */
   const expire = async () => {
     const now = ctx.now();
-    const late = store.openDeadlines().filter((b) => Date.parse(b.deadline) < now);
-    for (const { branchId } of late) {
-      const event = newEvent(
-        'BranchAbandoned',
-        { branchId, reason: 'expired' },
-        { actor: ctx.actor, ids: ctx.ids, now: ctx.now },
-      );
-      // 'any': if the writer's commit lands first, the projections keep the commit.
-      await log.append(streams.branch(branchId), [event], { expectedRevision: 'any' });
-    }
+    const late = store
+      .openDeadlines()
+      .filter((b) => Date.parse(b.deadline) < now && owns(store.branch(b.branchId)!.entity));
+    await Promise.all(
+      late.map(({ branchId }) => {
+        const event = newEvent(
+          'BranchAbandoned',
+          { branchId, reason: 'expired' },
+          { actor: ctx.actor, ids: ctx.ids, now: ctx.now },
+        );
+        // 'any': if the writer's commit lands first, the projections keep the commit.
+        return log.append(streams.branch(branchId), [event], { expectedRevision: 'any' });
+      }),
+    );
     if (late.length > 0) await processor.catchUp();
     return late.length;
   };
 
   const seal = async (entities: EntityRef[]) => {
     const due = dueSeals(store, registry, entities, ctx.actor, ctx.ids);
-    for (const event of due)
-      await log.append(streams.entity(event.data.entity), [event], { expectedRevision: 'any' });
+    const results = await Promise.allSettled(
+      due.map((event) => {
+        const stream = streams.entity(event.data.entity);
+        return log.append(stream, [event], {
+          expectedRevision: store.streamRevision(stream) ?? 'no_stream',
+        });
+      }),
+    );
+    const rejected = results.find(
+      (r) => r.status === 'rejected' && !(r.reason instanceof VersionConflictError),
+    );
+    if (rejected !== undefined) throw (rejected as PromiseRejectedResult).reason;
     if (due.length > 0) await processor.catchUp();
-    return due.length;
+    return results.filter((r) => r.status === 'fulfilled').length;
   };
 
   return {
@@ -130,10 +195,10 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
       await processor.catchUp();
       round.expired = await expire();
       const touched = new Map<string, EntityRef>();
-      for (const branchId of store.committedBranches()) await settle(branchId, round, touched);
-      await processor.catchUp();
+      await settle(round, touched);
       round.sealed = await seal([...touched.values()]);
       return round;
     },
+    position: () => processor.position(),
   };
 };

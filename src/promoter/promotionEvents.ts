@@ -8,7 +8,7 @@ import { gateLookups } from '../projections/gateLookups';
 import type { BranchRow, ProjectionStore } from '../projections/projectionStore';
 import { reconcileBranch, type BranchReconciliation } from '../projections/reconcileBranch';
 import type { Candidate } from '../reconcilers/reconcile';
-import type { GateOptions } from '../validators/gateInput';
+import type { GateLookups, GateOptions } from '../validators/gateInput';
 import { runGate } from '../validators/promotionGate';
 import type { Violation } from '../validators/violation';
 
@@ -81,7 +81,11 @@ const quarantined = (
  * its base, then either VersionPromoted (the gate passed) or BranchQuarantined (with every
  * violation and the candidate). A branch that cannot be reconciled at all is quarantined too.
  */
-export const promotionEvents = (ctx: PromotionContext, branch: BranchRow): DriftlessEvent[] => {
+export const promotionEvents = (
+  ctx: PromotionContext,
+  branch: BranchRow,
+  lookups: GateLookups = gateLookups(ctx.store, ctx.registry),
+): DriftlessEvent[] => {
   const reconciliation = reconcileBranch(ctx.store, ctx.registry, branch.branchId);
   if (E.isLeft(reconciliation))
     return [
@@ -99,7 +103,7 @@ export const promotionEvents = (ctx: PromotionContext, branch: BranchRow): Drift
     branch,
     mutations: ctx.store.branchOps(branch.branchId),
     reconciliation: r,
-    lookups: gateLookups(ctx.store, ctx.registry),
+    lookups,
     ...(ctx.gate === undefined ? {} : { options: ctx.gate }),
   });
   const outcome = E.isRight(verdict)

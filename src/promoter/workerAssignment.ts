@@ -1,0 +1,30 @@
+import type { EntityRef } from '../events/schemas/common';
+import { entityKey } from './trackedLookups';
+
+/** `driftless serve --worker i/N`: this process handles the entities whose hash mod N is i. */
+export interface WorkerAssignment {
+  index: number;
+  count: number;
+}
+
+/** FNV-1a, 32 bits: stable across processes, versions and platforms. */
+const fnv1a = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+};
+
+export const assignedTo = (entity: EntityRef, worker: WorkerAssignment): boolean =>
+  fnv1a(entityKey(entity)) % worker.count === worker.index;
+
+/** Parses "i/N" (0 ≤ i < N); undefined when the text is not such a pair. */
+export const parseWorker = (text: string): WorkerAssignment | undefined => {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  if (match === null) return undefined;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return count > 0 && index < count ? { index, count } : undefined;
+};
