@@ -1,11 +1,13 @@
 import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
 import * as merge from './merge';
+import * as pipeline from './pipeline';
 
 /** Benchmarks by name; each module exports `run(args)`. */
 const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
   merge,
+  pipeline,
 };
 
 const main = async (): Promise<void> => {
@@ -19,11 +21,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`bench: ${error.message}`);
-    process.exitCode = 2;
-  } else {
-    console.error(error);
-    process.exitCode = 1;
-  }
+  if (error instanceof UsageError) console.error(`bench: ${error.message}`);
+  else console.error(error);
+  // exit, not exitCode: a benchmark's worker threads must not keep a failed run alive.
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -119,6 +119,11 @@ const toVersion = (r: Row): VersionRow => ({
 export const openProjectionStore = (path: string): ProjectionStore => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // Projections are rebuilt from the log, and their checkpoint commits with their effects: a
+  // transaction lost to power failure is applied again, so NORMAL (no fsync per commit) is safe.
+  db.pragma('synchronous = NORMAL');
+  // Another connection's commit empties this connection's page cache; mapped pages need no copy.
+  db.pragma('mmap_size = 1073741824');
   db.pragma('busy_timeout = 5000');
   db.exec(STORE_SCHEMA);
   const cache = new Map<string, Database.Statement>();

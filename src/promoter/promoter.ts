@@ -91,7 +91,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
    * One branch per entity, oldest first, whose verdict read nothing this pass changes. A
    * branch that must wait holds its entity back too, so each entity's branches keep their order.
    */
-  const planPass = (): Settlement[] => {
+  const planPass = store.db.transaction((): Settlement[] => {
     const busy = new Set<string>();
     let busyReferences = false;
     const pass: Settlement[] = [];
@@ -115,7 +115,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
       });
     }
     return pass;
-  };
+  });
 
   const settle = async (round: PromotionRound, touched: Map<string, EntityRef>) => {
     for (;;) {

@@ -1,0 +1,68 @@
+import { cpus } from 'node:os';
+import type { BenchArgs } from './args';
+
+export interface PipelineResult {
+  /** Committed branches settled per second at full load (after the first 100k events). */
+  branchesPerSec: number;
+  /** Log events per second at full load: branches' own plus the promoter's. */
+  eventsPerSec: number;
+  /** Bare better-sqlite3 INSERTs of the same events, 100 per transaction. */
+  rawCeilingEventsPerSec: number;
+  halfLoadBranchesPerSec: number;
+  /** Commit acknowledged to the writer → snapshot in the embedded topic, at half load. */
+  p50LatencyMs: number;
+  p99LatencyMs: number;
+  latencySamples: number;
+  rssMbAfter100k: number;
+  rssMbAfterAll: number;
+  eventsAtEnd: number;
+  totals: { committed: number; settled: number; published: number; events: number };
+}
+
+const BRANCHES_TARGET = 5000;
+const P99_TARGET_MS = 50;
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => Math.round(n * 10) / 10;
+
+export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void => {
+  const machine = { cpus: cpus().length, node: process.version };
+  if (args.json) {
+    console.log(
+      JSON.stringify({
+        branchesPerSec: Math.round(r.branchesPerSec),
+        eventsPerSec: Math.round(r.eventsPerSec),
+        rawCeilingEventsPerSec: Math.round(r.rawCeilingEventsPerSec),
+        eventsVsCeiling: Math.round((r.eventsPerSec / r.rawCeilingEventsPerSec) * 1000) / 1000,
+        halfLoadBranchesPerSec: Math.round(r.halfLoadBranchesPerSec),
+        p50LatencyMs: ms(r.p50LatencyMs),
+        p99LatencyMs: ms(r.p99LatencyMs),
+        latencySamples: r.latencySamples,
+        rssMbAfter100k: r.rssMbAfter100k,
+        rssMbAfter1M: r.rssMbAfterAll,
+        events: r.eventsAtEnd,
+        totals: r.totals,
+        command: args.command,
+        machine,
+      }),
+    );
+    return;
+  }
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  console.log(
+    [
+      'Pipeline benchmark: SQLite log → promoter → embedded topic (one file, synchronous=FULL)',
+      `command: ${args.command}`,
+      `machine: ${machine.cpus} x ${cpus()[0]?.model ?? 'unknown CPU'}, node ${machine.node}`,
+      '',
+      `full load       ${int(r.branchesPerSec)} committed branches/s, ${int(r.eventsPerSec)} events/s`,
+      `raw INSERT      ${int(r.rawCeilingEventsPerSec)} events/s (same events, 100 per transaction)`,
+      `half load       ${int(r.halfLoadBranchesPerSec)} branches/s: commit → published p50 ${ms(r.p50LatencyMs)} ms, p99 ${ms(r.p99LatencyMs)} ms (${r.latencySamples} samples)`,
+      `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)}`,
+      `totals          ${int(r.totals.committed)} committed, ${int(r.totals.settled)} settled, ${int(r.totals.published)} published`,
+      '',
+      `${verdict(r.branchesPerSec >= BRANCHES_TARGET)}  >= 5,000 committed branches/s (${int(r.branchesPerSec)})`,
+      `${verdict(r.p99LatencyMs <= P99_TARGET_MS)}  p99 commit → published <= 50 ms at half load (${ms(r.p99LatencyMs)} ms)`,
+    ].join('\n'),
+  );
+};
