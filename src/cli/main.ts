@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { userInfo } from 'node:os';
+import { ValidationError } from '../events/errors';
+import { loadConfig } from '../service/config';
 import { demoCommand } from './demoCommand';
+import { quarantineCommand } from './quarantineCommand';
+import { serveCommand } from './serveCommand';
 
 const USAGE = `Usage: driftless <command> [options]
 
@@ -11,7 +16,19 @@ Commands:
           --seed N       random seed (default 42): the same seed gives the same report
           --invoices N   how many invoices (default 200)
           --db PATH      the SQLite file to create (default ./driftless-demo.sqlite)
-  help    show this text`;
+  serve   run the promoter and publish promoted snapshots to the embedded topic until
+          SIGINT/SIGTERM
+          --worker i/N     only the entities whose hash mod N is i
+  quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
+          list quarantined branches, show one (violations, candidate, decisions), send one
+          back through the gate, or abandon it for good (--by NAME, default the user name)
+  help    show this text
+
+Configuration of serve and quarantine (flags override environment, environment overrides file):
+  --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
+  --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite)
+  --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
+  DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS`;
 
 /** Bad command-line input: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -23,6 +40,15 @@ const positiveInt = (name: string, text: string | undefined, fallback: number): 
     throw new UsageError(`--${name} expects a whole number, got "${text}"`);
   return value;
 };
+
+const SERVICE_OPTIONS = {
+  config: { type: 'string' },
+  log: { type: 'string' },
+  entities: { type: 'string' },
+  worker: { type: 'string' },
+} as const;
+
+const QUARANTINE_ACTIONS = ['list', 'show', 'release', 'discard'] as const;
 
 const run = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -45,6 +71,36 @@ const run = async (argv: string[]): Promise<number> => {
         db: values.db ?? 'driftless-demo.sqlite',
       });
     }
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: SERVICE_OPTIONS, strict: true });
+      return serveCommand(loadConfig(process.env, values));
+    }
+    case 'quarantine': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          ...SERVICE_OPTIONS,
+          json: { type: 'boolean', default: false },
+          reason: { type: 'string' },
+          by: { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { json, reason, by, ...config } = values;
+      const [action, branchId, ...extra] = positionals;
+      if (!QUARANTINE_ACTIONS.includes(action as never) || extra.length > 0)
+        throw new UsageError(
+          `quarantine expects list | show <branch> | release <branch> | discard <branch>, got "${positionals.join(' ')}"`,
+        );
+      return quarantineCommand(loadConfig(process.env, config), {
+        action: action as (typeof QUARANTINE_ACTIONS)[number],
+        json,
+        by: by ?? userInfo().username,
+        ...(branchId === undefined ? {} : { branchId }),
+        ...(reason === undefined ? {} : { reason }),
+      });
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -60,6 +116,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     const usage =
       error instanceof UsageError ||
+      error instanceof ValidationError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`driftless: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = usage ? 2 : 1;

@@ -42,3 +42,6 @@ export const vendor = defineEntity({
   schema: z.strictObject({ name: z.string(), status: z.enum(['active', 'removed']) }),
   removed: (doc) => doc.status === 'removed',
 });
+
+/** The demo's entity types, for `DRIFTLESS_ENTITIES=.../demo/invoiceDomain.js`. */
+export const entities = [invoice, vendor];

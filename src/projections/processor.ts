@@ -64,9 +64,12 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
       reject.run(raw.position, raw.stream, raw.type, reason);
     }
   };
+  // Another process sharing the store may have applied some of these since they were read: the
+  // checkpoint, read inside the write transaction, says which.
   const applyBatch = store.db.transaction((events: readonly RecordedEvent[]) => {
-    for (const event of events) applyChecked(event);
-    save.run(name, events.at(-1)!.position);
+    const applied = store.checkpoint(name);
+    for (const event of events) if (event.position > applied) applyChecked(event);
+    if (events.at(-1)!.position > applied) save.run(name, events.at(-1)!.position);
   });
   const commit = (events: readonly RecordedEvent[]) => {
     if (events.length === 0) return;

@@ -50,6 +50,8 @@ export interface PromotionRound {
 export interface Promoter {
   /** Catches the projections up and settles every committed branch there is. */
   runOnce(): Promise<PromotionRound>;
+  /** Catches the projections up and decides nothing (for readers such as the quarantine CLI). */
+  catchUp(): Promise<number>;
   /** The last log position the promoter's projections applied. */
   position(): number;
 }
@@ -199,6 +201,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
       round.sealed = await seal([...touched.values()]);
       return round;
     },
+    catchUp: () => processor.catchUp(),
     position: () => processor.position(),
   };
 };

@@ -16,12 +16,13 @@ export interface PublisherOptions {
 /**
  * The log is the outbox: every VersionPromoted is published in log order, and the
  * publisher's checkpoint moves only after the sink acknowledged. After a crash the last batch
- * may go out again; the sink stores a snapshot once (by version id).
+ * may go out again; the sink stores a snapshot once (by version id). Publishers of several
+ * promoter processes may run at once: the checkpoint only moves forward.
  */
 export const createPublisher = (options: PublisherOptions) => {
   const { log, sink, store, name = 'publisher', batchSize = 500 } = options;
   const save = store.statement(
-    'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)',
   );
   return {
     /** Publishes everything promoted so far; resolves with how many snapshots went out. */

@@ -1,3 +1,4 @@
+import { DriftlessError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import type { PromotionRound, Promoter } from '../promoter/promoter';
 
@@ -10,7 +11,14 @@ export interface ServiceOptions {
   /** Longest idle wait, so deadlines expire on time with no new events. @defaultValue 1000 */
   idleMs?: number;
   onRound?: (round: PromotionRound, published: number) => void;
+  /** A round failed in a way the next may not (log unavailable, database busy). */
+  onRetry?: (error: Error) => void;
 }
+
+/** Failures another round may get past: the log said so, or another process held SQLite. */
+const isTransient = (error: unknown): error is Error =>
+  (error instanceof DriftlessError && error.retriable) ||
+  /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
 
 const didWork = (r: PromotionRound, published: number) =>
   r.promoted + r.quarantined + r.expired + r.sealed + r.lostRaces + published > 0;
@@ -32,10 +40,18 @@ const nextAppend = async (
  * grows. Ends when `signal` aborts, after the round in progress.
  */
 export const runService = async (options: ServiceOptions): Promise<void> => {
-  const { log, promoter, publish, signal, idleMs = 1000, onRound } = options;
+  const { log, promoter, publish, signal, idleMs = 1000, onRound, onRetry } = options;
   while (signal?.aborted !== true) {
-    const round = await promoter.runOnce();
-    const published = await publish();
+    let round: PromotionRound, published: number;
+    try {
+      round = await promoter.runOnce();
+      published = await publish();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      onRetry?.(error);
+      await new Promise((r) => setTimeout(r, Math.min(idleMs, 200)));
+      continue;
+    }
     onRound?.(round, published);
     if (!didWork(round, published)) await nextAppend(log, promoter.position(), idleMs, signal);
   }

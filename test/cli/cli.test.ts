@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { TSX } from '../support/childProcess';
 import { tempDir } from '../support/tempDir';
 
-const cli = (args: string[], cwd: string) =>
+const DEMO_ENTITIES = join(__dirname, '..', '..', 'src', 'demo', 'invoiceDomain.ts');
+
+const cli = (args: string[], cwd: string, env: Record<string, string> = {}) =>
   spawnSync(
     process.execPath,
     [...TSX, join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args],
-    {
-      cwd,
-      encoding: 'utf8',
-    },
+    { cwd, encoding: 'utf8', env: { ...process.env, DRIFTLESS_ENTITIES: '', ...env } },
   );
 
 describe('driftless CLI', () => {
@@ -50,4 +49,70 @@ describe('driftless CLI', () => {
     },
     30_000,
   );
+
+  it('lists, shows, releases and discards quarantined branches of a demo file', () => {
+    const db = join(dir.path, 'q.sqlite');
+    expect(cli(['demo', '--json', '--invoices', '20', '--db', db], dir.path).status).toBe(0);
+    const config = ['--log', `sqlite:${db}`, '--entities', DEMO_ENTITIES];
+    const list = () => {
+      const result = cli(['quarantine', 'list', '--json', ...config], dir.path);
+      expect(result.status).toBe(0);
+      return JSON.parse(result.stdout) as { branchId: string; violations: { code: string }[] }[];
+    };
+    const before = list();
+    expect(before.length).toBeGreaterThan(1);
+    const [first, second] = before as [(typeof before)[0], (typeof before)[0]];
+
+    const shown = cli(['quarantine', 'show', first.branchId, ...config], dir.path);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      branchId: first.branchId,
+      violations: first.violations,
+    });
+    const human = cli(['quarantine', 'list', ...config], dir.path).stdout;
+    expect(human).toContain(`${before.length} quarantined:`);
+    expect(human).toContain(`${first.branchId}  invoice/`);
+
+    const release = ['quarantine', 'release', first.branchId, '--reason', 'vendor fixed'];
+    expect(cli([...release, '--by', 'ops', ...config], dir.path).stdout).toMatch(/^released /);
+    const discard = ['quarantine', 'discard', second.branchId, '--reason', 'duplicate'];
+    expect(cli([...discard, ...config], dir.path).stdout).toMatch(/^discarded /);
+    expect(list().map((q) => q.branchId)).toEqual(before.slice(2).map((q) => q.branchId));
+    // A released branch waits for the promoter; a discarded one is over.
+    expect(cli(['quarantine', 'show', first.branchId, ...config], dir.path)).toMatchObject({
+      status: 1,
+      stdout: `${first.branchId} is not in quarantine (committed)\n`,
+    });
+    const again = cli(
+      ['quarantine', 'release', second.branchId, '--reason', 'r', ...config],
+      dir.path,
+    );
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/not in quarantine .*abandoned/);
+  }, 60_000);
+
+  it.each([
+    [['serve'], {}, /DRIFTLESS_ENTITIES is missing/],
+    [
+      ['serve', '--worker', '2/2'],
+      { DRIFTLESS_ENTITIES: 'x.js' },
+      /--worker is invalid \(expected i\/N/,
+    ],
+    [
+      ['serve'],
+      { DRIFTLESS_ENTITIES: 'x.js', DRIFTLESS_LOG: 'postgres://db' },
+      /DRIFTLESS_LOG is invalid/,
+    ],
+    [
+      ['serve'],
+      { DRIFTLESS_ENTITIES: './nowhere.js' },
+      /cannot load entity types from .*nowhere\.js/,
+    ],
+    [['quarantine', 'show'], { DRIFTLESS_ENTITIES: '' }, /DRIFTLESS_ENTITIES is missing/],
+    [['quarantine', 'sweep'], {}, /quarantine expects list \| show/],
+  ])('refuses %p with env %p: one line naming what is wrong, exit code 2', (args, env, message) => {
+    const result = cli(args, dir.path, env);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.status).toBe(2);
+  });
 });

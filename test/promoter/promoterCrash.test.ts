@@ -16,7 +16,7 @@ const ENTITIES = 60;
 const KILLS = 24;
 
 /**
- * Writes the branches the worker's entity type expects (see promoterWorker.ts), all from no
+ * Writes the branches the worker's entity type expects (see testEntities.ts), all from no
  * base so that branches of one entity are concurrent: most set a numeric field (same field,
  * different value: a conflict), some a note with a confidence, some a string total (schema
  * invalid); a few stay open or are abandoned (unsettled).

@@ -1,25 +1,13 @@
 // Child process for the promoter crash test: promotes every committed branch in a SQLite log
 // (projections and embedded topic in the same file) and publishes while it promotes, until a
 // round settles nothing. The parent kills it with SIGKILL at random points and starts it again.
-import { z } from 'zod';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
-import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
+import { createRegistry } from '../../src/projections/defineEntity';
 import { openProjectionStore } from '../../src/projections/projectionStore';
 import { createPromoter } from '../../src/promoter/promoter';
 import { createEmbeddedTopic } from '../../src/publishers/embedded/embeddedTopic';
 import { createPublisher } from '../../src/publishers/publisher';
-
-/**
- * The entity type the crash test writes for: a string total is schema-invalid, two branches
- * giving one numeric field different values conflict (reject), notes go by confidence.
- */
-const invoice = defineEntity({
-  type: 'invoice',
-  schema: z
-    .object({ total: z.number().optional(), note: z.string().optional() })
-    .catchall(z.number()),
-  policies: { '/note': { rule: 'confidence' } },
-});
+import { invoice } from './testEntities';
 
 const [path] = process.argv.slice(2);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
