@@ -103,3 +103,44 @@ export { referencesIn, type Reference } from './projections/references';
 export { detectDivergence, type Divergence } from './projections/divergence';
 export { mergeBase } from './projections/mergeBase';
 export { reconcileBranch, type BranchReconciliation } from './projections/reconcileBranch';
+
+// Validators: the promotion gate and its checks.
+export { CHECKS, runGate, type GateRejection } from './validators/promotionGate';
+export type { Check } from './validators/checks';
+export type { GateInput, GateLookups, GateOptions } from './validators/gateInput';
+export type { Violation, ViolationCode } from './validators/violation';
+
+// Promoter: settling committed branches, quarantine, worker assignment.
+export {
+  createPromoter,
+  type Promoter,
+  type PromoterOptions,
+  type PromotionRound,
+} from './promoter/promoter';
+export {
+  discardQuarantine,
+  listQuarantine,
+  releaseQuarantine,
+  showQuarantine,
+  type QuarantineAction,
+  type QuarantineEntry,
+} from './promoter/quarantine';
+export { assignedTo, parseWorker, type WorkerAssignment } from './promoter/workerAssignment';
+
+// SDK for branch writers.
+export { openBranch, type BranchWriter, type OpenBranchOptions } from './sdk/openBranch';
+export { DEFAULT_RETRY, type RetryPolicy } from './sdk/retry';
+
+// Publishing promoted snapshots: the sink port, the embedded topic, the outbox publisher.
+export type { Snapshot, SnapshotSink } from './publishers/snapshotSink';
+export {
+  createEmbeddedTopic,
+  type EmbeddedTopic,
+  type TopicRecord,
+} from './publishers/embedded/embeddedTopic';
+export { createPublisher, type PublisherOptions } from './publishers/publisher';
+
+// The service `driftless serve` runs.
+export { loadConfig, type ServiceConfig } from './service/config';
+export { openService, type OpenService } from './service/openService';
+export { runService, type ServiceOptions } from './service/runService';

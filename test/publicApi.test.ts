@@ -11,6 +11,13 @@ describe('public API', () => {
       'createProcessor',
       'reconcileBranch',
       'openProjectionStore',
+      'runGate',
+      'createPromoter',
+      'listQuarantine',
+      'openBranch',
+      'createEmbeddedTopic',
+      'createPublisher',
+      'runService',
     ])
       expect(typeof (driftless as Record<string, unknown>)[name]).toBe('function');
   });
