@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import { openProjectionStore } from '../projections/projectionStore';
+import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
+import { createPublisher } from '../publishers/publisher';
 import { createProgress } from './progress';
 
 export interface DemoArgs {
@@ -30,9 +32,15 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
       onProgress: (done) => progress.update(done),
     });
     progress.finish();
+    // What downstream services would receive: every promoted version, once, in log order.
+    const topic = createEmbeddedTopic({ path });
+    const published = await createPublisher({ log, sink: topic, store }).catchUp();
+    await topic.close();
     const elapsedMs = Date.now() - started;
     console.log(
-      args.json ? JSON.stringify({ ...report, log: path }) : formatReport(report, path, elapsedMs),
+      args.json
+        ? JSON.stringify({ ...report, published, log: path })
+        : formatReport(report, published, path, elapsedMs),
     );
     return report.driftCases.slipped === 0 ? 0 : 1;
   } finally {
@@ -46,7 +54,12 @@ const rows = (counts: Record<string, number>) =>
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, n]) => `      ${k.padEnd(26)} ${n}`);
 
-const formatReport = (r: InvoiceDemoReport, path: string, elapsedMs: number): string => {
+const formatReport = (
+  r: InvoiceDemoReport,
+  published: number,
+  path: string,
+  elapsedMs: number,
+): string => {
   const d = r.driftCases;
   return [
     '',
@@ -62,6 +75,7 @@ const formatReport = (r: InvoiceDemoReport, path: string, elapsedMs: number): st
     ...Object.entries(d.byKind).map(
       ([kind, k]) => `      ${kind.padEnd(26)} ${k.caught}/${k.total}`,
     ),
+    `  published             ${published} snapshots to the embedded topic (table snapshot_topic)`,
     `  took ${elapsedMs} ms`,
   ].join('\n');
 };

@@ -23,12 +23,14 @@ describe('driftless CLI', () => {
       branches: number;
       promoted: number;
       quarantined: number;
+      published: number;
       driftCases: { total: number; caught: number; slipped: number };
       log: string;
     };
     expect(report.branches).toBeGreaterThan(100);
     expect(report.promoted).toBeGreaterThan(0);
     expect(report.driftCases.slipped).toBe(0);
+    expect(report.published).toBe(report.promoted);
     expect(report.driftCases.caught).toBe(report.driftCases.total);
     expect(report.log).toBe(join(dir.path, 'driftless-demo.sqlite'));
     // A progress bar went to stderr, the report alone to stdout.
