@@ -126,6 +126,7 @@ export {
   type QuarantineEntry,
 } from './promoter/quarantine';
 export { assignedTo, parseWorker, type WorkerAssignment } from './promoter/workerAssignment';
+export { sealPhase } from './promoter/phaseSeals';
 
 // SDK for branch writers.
 export { openBranch, type BranchWriter, type OpenBranchOptions } from './sdk/openBranch';
