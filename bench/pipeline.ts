@@ -108,7 +108,8 @@ export const run = async (args: BenchArgs): Promise<void> => {
     tell({ rate: branchesPerSec / 2 });
     // Warm-up: the full-load backlog drains, then one more second at the new pace.
     const drainBy = performance.now() + 30_000;
-    while (committed - settled > branchesPerSec / 20 && performance.now() < drainBy) await sleep(10);
+    while (committed - settled > branchesPerSec / 20 && performance.now() < drainBy)
+      await sleep(10);
     await sleep(1000);
     latencies = [];
     const halfFrom = { at: performance.now(), settled };
