@@ -8,8 +8,11 @@ const flaw = (store: ProjectionStore, branchId: string, text: string) =>
     .statement('UPDATE branches SET flaw = COALESCE(flaw, ?) WHERE branch_id = ?')
     .run(text, branchId);
 
+/** The status and last sequence number of a branch the event names; it must exist. */
 const existing = (store: ProjectionStore, branchId: string, type: string) => {
-  const branch = store.branch(branchId);
+  const branch = store
+    .statement('SELECT status, last_seq AS lastSeq FROM branches WHERE branch_id = ?')
+    .get(branchId) as { status: string; lastSeq: number } | undefined;
   if (branch === undefined) throw new EventRejected(`${type} for unknown branch ${branchId}`);
   return branch;
 };
@@ -33,7 +36,7 @@ export const branchState: Projection = {
     switch (event.type) {
       case 'BranchOpened': {
         const d = event.data;
-        if (store.branch(d.branchId) !== undefined)
+        if (store.statement('SELECT 1 FROM branches WHERE branch_id = ?').get(d.branchId))
           return void flaw(store, d.branchId, 'opened twice');
         store
           .statement(
@@ -137,7 +140,8 @@ export const branchState: Projection = {
         return;
       case 'VersionPromoted':
         for (const branchId of event.data.branchIds)
-          if (store.branch(branchId) !== undefined) end(store, branchId, 'promoted', null);
+          if (store.statement('SELECT 1 FROM branches WHERE branch_id = ?').get(branchId))
+            end(store, branchId, 'promoted', null);
         return;
       default:
         return;

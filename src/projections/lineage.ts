@@ -9,14 +9,14 @@ import type { ProjectionStore } from './projectionStore';
 /** Paths a promotion changed: from its decisions, else (no decisions) by top-level field. */
 const changedPaths = (
   event: EventOfType<'VersionPromoted'>,
-  previous: JsonObject | undefined,
+  previousDoc: () => JsonObject | undefined,
 ): string[] => {
   const { decisions, doc } = event.data;
   if (decisions.length > 0)
     return [
       ...new Set(decisions.filter((d) => !jsonEqual(d.chosen, d.ours)).map((d) => d.path)),
     ].sort();
-  const before = previous ?? {};
+  const before = previousDoc() ?? {};
   return [...new Set([...Object.keys(before), ...Object.keys(doc)])]
     .filter((k) => !jsonEqual(before[k], doc[k]))
     .map((k) => `/${escapeSegment(k)}`)
@@ -25,12 +25,12 @@ const changedPaths = (
 
 const promote = (event: RecordedEvent & EventOfType<'VersionPromoted'>, store: ProjectionStore) => {
   const v = event.data;
-  if (store.version(v.versionId) !== undefined)
+  if (store.statement('SELECT 1 FROM versions WHERE version_id = ?').get(v.versionId) !== undefined)
     throw new EventRejected(`version ${v.versionId} promoted twice`);
   const head = store.head(v.entity);
-  const previous = head && store.version(head.versionId);
   const ordinal = (head?.ordinal ?? 0) + 1;
-  const changed = changedPaths(event, previous?.doc);
+  // The previous document is only read when there are no decisions to say what changed.
+  const changed = changedPaths(event, () => (head && store.version(head.versionId))?.doc);
   store
     .statement(
       `INSERT INTO versions (version_id, entity_type, entity_id, ordinal, parents, depth, phase, branch_ids, hash, promoted_at, doc, changed)
@@ -50,7 +50,11 @@ const promote = (event: RecordedEvent & EventOfType<'VersionPromoted'>, store: P
       JSON.stringify(v.doc),
       JSON.stringify(changed),
     );
-  const writerBranch = v.branchIds.length === 1 ? store.branch(v.branchIds[0]!) : undefined;
+  const writerBranch =
+    v.branchIds.length === 1
+      ? (store.statement('SELECT actor FROM branches WHERE branch_id = ?').get(v.branchIds[0]) as
+          { actor: string } | undefined)
+      : undefined;
   const writer = { phase: v.phase, actor: writerBranch?.actor ?? event.metadata.actor };
   const provenance = createHeadProvenance(
     { branchIds: v.branchIds, ...writer },

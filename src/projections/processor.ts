@@ -43,20 +43,20 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   const save = store.statement(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
   );
-  const applyOne = store.db.transaction((event: RecordedEvent) => {
+  const applyAll = (event: RecordedEvent) => {
     for (const p of projections) p.apply(event, store);
-  });
-  const applyChecked = (raw: RecordedEvent) => {
+  };
+  // Each event in its own savepoint, so a rejected one leaves no partial effect.
+  const applyOne = store.db.transaction(applyAll);
+  const applyChecked = (raw: RecordedEvent, apply: (event: RecordedEvent) => void) => {
     const parsed = parseEvent({ type: raw.type, data: raw.data, metadata: raw.metadata });
     if (parsed._tag === 'Left')
       return void reject.run(raw.position, raw.stream, String(raw.type), parsed.left.message);
+    apply({ ...parsed.right, stream: raw.stream, revision: raw.revision, position: raw.position });
+  };
+  const applyGuarded = (raw: RecordedEvent) => {
     try {
-      applyOne({
-        ...parsed.right,
-        stream: raw.stream,
-        revision: raw.revision,
-        position: raw.position,
-      });
+      applyChecked(raw, applyOne);
     } catch (error) {
       if (isDriverError(error)) throw error;
       const reason =
@@ -66,14 +66,24 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   };
   // Another process sharing the store may have applied some of these since they were read: the
   // checkpoint, read inside the write transaction, says which.
-  const applyBatch = store.db.transaction((events: readonly RecordedEvent[]) => {
-    const applied = store.checkpoint(name);
-    for (const event of events) if (event.position > applied) applyChecked(event);
-    if (events.at(-1)!.position > applied) save.run(name, events.at(-1)!.position);
-  });
+  const batchOf = (apply: (raw: RecordedEvent) => void) =>
+    store.db.transaction((events: readonly RecordedEvent[]) => {
+      const applied = store.checkpoint(name);
+      for (const event of events) if (event.position > applied) apply(event);
+      if (events.at(-1)!.position > applied) save.run(name, events.at(-1)!.position);
+    });
+  // Savepoints cost time on every event and are needed only when one is rejected: a batch is
+  // applied without them first, and again with them (from scratch) when any event throws.
+  const fastBatch = batchOf((raw) => applyChecked(raw, applyAll));
+  const guardedBatch = batchOf(applyGuarded);
   const commit = (events: readonly RecordedEvent[]) => {
     if (events.length === 0) return;
-    applyBatch.immediate(events);
+    try {
+      fastBatch.immediate(events);
+    } catch (error) {
+      if (isDriverError(error)) throw error;
+      guardedBatch.immediate(events);
+    }
     onProgress?.(events.at(-1)!.position);
   };
 
