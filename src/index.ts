@@ -145,3 +145,14 @@ export { createPublisher, type PublisherOptions } from './publishers/publisher';
 export { loadConfig, type ServiceConfig } from './service/config';
 export { openService, type OpenService } from './service/openService';
 export { runService, type ServiceOptions } from './service/runService';
+
+// Audit: who changed a field, and where a version came from.
+export { blame, type BlameEntry } from './audit/blame';
+export {
+  lineageGraph,
+  toDot,
+  toMermaid,
+  type LineageEdge,
+  type LineageGraph,
+  type LineageNode,
+} from './audit/lineageGraph';

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
 import { loadConfig } from '../service/config';
+import { blameCommand, lineageCommand } from './auditCommands';
 import { demoCommand } from './demoCommand';
 import { quarantineCommand } from './quarantineCommand';
 import { serveCommand } from './serveCommand';
@@ -22,9 +23,13 @@ Commands:
   quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
+  blame <type/id> <json-pointer> [--json]
+          every change to one field: version, branches and actors, phase, time, value, rule
+  lineage <versionId> [--format json|mermaid|dot]
+          the version's ancestry DAG, with branches and merge decisions on its edges
   help    show this text
 
-Configuration of serve and quarantine (flags override environment, environment overrides file):
+Configuration of serve, quarantine, blame and lineage (flags override environment, environment overrides file):
   --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
@@ -100,6 +105,32 @@ const run = async (argv: string[]): Promise<number> => {
         ...(branchId === undefined ? {} : { branchId }),
         ...(reason === undefined ? {} : { reason }),
       });
+    }
+    case 'blame': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, json: { type: 'boolean', default: false } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { json, ...config } = values;
+      const [entity, pointer, ...extra] = positionals;
+      if (entity === undefined || pointer === undefined || extra.length > 0)
+        throw new UsageError('blame expects <type/id> <json-pointer>, e.g. invoice/INV-7 /total');
+      return blameCommand(loadConfig(process.env, config), { entity, pointer, json });
+    }
+    case 'lineage': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, format: { type: 'string', default: 'json' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { format, ...config } = values;
+      const [versionId, ...extra] = positionals;
+      if (versionId === undefined || extra.length > 0)
+        throw new UsageError('lineage expects one <versionId>');
+      return lineageCommand(loadConfig(process.env, config), { versionId, format });
     }
     case undefined:
     case 'help':

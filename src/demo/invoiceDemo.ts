@@ -78,7 +78,7 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
   let clock = Date.parse('2026-11-22T09:00:00Z');
   const now = () => (clock += 7);
   const ids = createSeededIdGenerator(seed, now);
-  const streams = streamNames('demo');
+  const streams = streamNames(); // the defaults, so serve, quarantine and audit commands work on the file
   const s: Scenario = {
     log,
     streams,

@@ -92,6 +92,33 @@ describe('driftless CLI', () => {
     expect(again.stderr).toMatch(/not in quarantine .*abandoned/);
   }, 60_000);
 
+  it('answers blame and lineage on a demo file, and refuses bad ids with exit code 2', () => {
+    const db = join(dir.path, 'audit.sqlite');
+    expect(cli(['demo', '--json', '--invoices', '10', '--db', db], dir.path).status).toBe(0);
+    const config = ['--log', `sqlite:${db}`, '--entities', DEMO_ENTITIES];
+    const blamed = cli(['blame', 'invoice/INV-3', '/lines', '--json', ...config], dir.path);
+    expect(blamed.status).toBe(0);
+    const entries = JSON.parse(blamed.stdout) as { versionId: string; actors: string[] }[];
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries[0]!.actors).toContain('extractor');
+    const mermaid = cli(
+      ['lineage', entries.at(-1)!.versionId, '--format', 'mermaid', ...config],
+      dir.path,
+    );
+    expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
+    expect(mermaid.stdout).toContain(entries.at(-1)!.versionId);
+    for (const [args, message] of [
+      [['blame', 'invoice/INV-999', '/total'], /no such entity in the log/],
+      [['blame', 'invoice/INV-3', 'total'], /not a JSON pointer/],
+      [['blame', 'INV-3', '/total'], /expected type\/id/],
+      [['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], /no such version/],
+      [['lineage', entries[0]!.versionId, '--format', 'png'], /--format is invalid/],
+    ] as const) {
+      const result = cli([...args, ...config], dir.path);
+      expect([result.status, result.stderr]).toEqual([2, expect.stringMatching(message)]);
+    }
+  }, 60_000);
+
   it.each([
     [['serve'], {}, /DRIFTLESS_ENTITIES is missing/],
     [

@@ -1,0 +1,71 @@
+import { blame, type BlameEntry } from '../audit/blame';
+import { parseEntityRef } from '../audit/entityHistory';
+import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
+import { ValidationError } from '../events/errors';
+import type { ServiceConfig } from '../service/config';
+import { openService, type OpenService } from '../service/openService';
+
+type Print = (text: string) => void;
+
+const withService = async <T>(config: ServiceConfig, work: (s: OpenService) => Promise<T>) => {
+  const service = await openService(config);
+  try {
+    await service.promoter.catchUp();
+    return await work(service);
+  } finally {
+    await service.close();
+  }
+};
+
+const describe = (e: BlameEntry) =>
+  [
+    `v${e.ordinal} ${e.versionId} ${e.promotedAt} ${e.phase}`,
+    `  ${e.branchIds.map((b, i) => `${b} (${e.actors[i] ?? '?'})`).join(', ')}`,
+    `  ${e.value === undefined ? 'removed' : JSON.stringify(e.value)}  [${e.rules.join(', ')}]`,
+  ].join('\n');
+
+/** `driftless blame <type/id> <pointer>`: every change to one field, newest last. */
+export const blameCommand = (
+  config: ServiceConfig,
+  args: { entity: string; pointer: string; json: boolean },
+  out: Print = (text) => console.log(text),
+): Promise<number> =>
+  withService(config, async ({ log, registry }) => {
+    const entity = parseEntityRef(args.entity);
+    const entries = await blame({ log, registry, entity, pointer: args.pointer });
+    if (args.json) out(JSON.stringify(entries));
+    else if (entries.length === 0) out(`${args.pointer} was never set on ${args.entity}`);
+    else out(entries.map(describe).join('\n'));
+    return 0;
+  });
+
+export const LINEAGE_FORMATS = ['json', 'mermaid', 'dot'] as const;
+
+/** `driftless lineage <versionId>`: the ancestry DAG as JSON, Mermaid or DOT. */
+export const lineageCommand = (
+  config: ServiceConfig,
+  args: { versionId: string; format: string },
+  out: Print = (text) => console.log(text),
+): Promise<number> => {
+  const format = args.format as (typeof LINEAGE_FORMATS)[number];
+  if (!LINEAGE_FORMATS.includes(format))
+    throw new ValidationError([
+      {
+        path: '/format',
+        expected: LINEAGE_FORMATS.join(' | '),
+        received: args.format,
+        message: '--format is invalid',
+      },
+    ]);
+  return withService(config, async ({ log, store }) => {
+    const graph = await lineageGraph({ log, store, versionId: args.versionId });
+    out(
+      format === 'json'
+        ? JSON.stringify(graph)
+        : format === 'mermaid'
+          ? toMermaid(graph)
+          : toDot(graph),
+    );
+    return 0;
+  });
+};

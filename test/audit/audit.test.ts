@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { blame } from '../../src/audit/blame';
+import { lineageGraph, toDot, toMermaid } from '../../src/audit/lineageGraph';
+import { ValidationError } from '../../src/events/errors';
+import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
+import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
+import { openProjectionStore } from '../../src/projections/projectionStore';
+import { createPromoter } from '../../src/promoter/promoter';
+import { openBranch, type BranchWriter } from '../../src/sdk/openBranch';
+
+const invoice = defineEntity({
+  type: 'invoice',
+  schema: z.strictObject({
+    total: z.number().optional(),
+    note: z.string().optional(),
+    lines: z.array(z.strictObject({ sku: z.string(), qty: z.number() })).optional(),
+  }),
+  collections: { '/lines': { key: 'sku' } },
+  policies: { '/note': { rule: 'confidence' } },
+});
+const INV = { type: 'invoice', id: 'INV-1' };
+
+/**
+ * v1 total and lines; v2 total (fast-forward); two concurrent notes: v3 the first, v4 the
+ * second merged by confidence; v5 unsets total.
+ */
+const history = async () => {
+  const log = createMemoryEventLog();
+  const store = openProjectionStore(':memory:');
+  const registry = createRegistry([invoice]);
+  const promoter = createPromoter({ log, store, registry });
+  const branch = (actor: string) => openBranch({ log, entity: INV, phase: 'p', actor });
+  const promote = async (...writers: BranchWriter[]) => {
+    for (const w of writers) await w.commit();
+    await promoter.runOnce();
+  };
+  await promote(
+    (await branch('extractor')).set('/total', 10).upsert('/lines', { sku: 'A', qty: 1 }),
+  );
+  await promote((await branch('tax-agent')).set('/total', 12));
+  const [low, high] = [await branch('summarizer'), await branch('reviewer')];
+  low.set('/note', 'short', { confidence: 0.4 });
+  high.set('/note', 'rich', { confidence: 0.9 }).upsert('/lines', { sku: 'A', qty: 3 });
+  await promote(low, high);
+  await promote((await branch('cleaner')).unset('/total'));
+  const versions = store.statement('SELECT version_id FROM versions ORDER BY ordinal').all() as {
+    version_id: string;
+  }[];
+  return { log, store, registry, versions: versions.map((v) => v.version_id) };
+};
+
+describe('blame', () => {
+  it('lists every change to a field with version, actors, value and rule', async () => {
+    const { log, registry, versions } = await history();
+    const entries = await blame({ log, registry, entity: INV, pointer: '/total' });
+    expect(entries.map((e) => [e.versionId, e.ordinal, e.actors, e.value, e.rules])).toEqual([
+      [versions[0], 1, ['extractor'], 10, ['theirs-only']],
+      [versions[1], 2, ['tax-agent'], 12, ['theirs-only']],
+      [versions[4], 5, ['cleaner'], undefined, ['theirs-only']],
+    ]);
+    expect(entries[2]).not.toHaveProperty('value');
+  });
+
+  it('names the rule that settled a conflict and reaches into keyed arrays by key', async () => {
+    const { log, registry } = await history();
+    const notes = await blame({ log, registry, entity: INV, pointer: '/note' });
+    expect(notes.map((e) => [e.ordinal, e.value, e.actors, e.rules])).toEqual([
+      [3, 'short', ['summarizer'], ['theirs-only']],
+      [4, 'rich', ['reviewer'], ['confidence']],
+    ]);
+    const qty = await blame({ log, registry, entity: INV, pointer: '/lines/A/qty' });
+    expect(qty.map((e) => [e.ordinal, e.value, e.actors])).toEqual([
+      [1, 1, ['extractor']],
+      [4, 3, ['reviewer']],
+    ]);
+  });
+
+  it('refuses a malformed pointer and an unknown entity by name', async () => {
+    const { log, registry } = await history();
+    await expect(blame({ log, registry, entity: INV, pointer: 'total' })).rejects.toThrow(
+      /not a JSON pointer/,
+    );
+    await expect(
+      blame({ log, registry, entity: { type: 'invoice', id: 'INV-404' }, pointer: '/total' }),
+    ).rejects.toThrow(ValidationError);
+  });
+});
+
+describe('lineage graph', () => {
+  it('draws the ancestry of a version with branches and rules on its edges', async () => {
+    const { log, store, versions } = await history();
+    const graph = await lineageGraph({ log, store, versionId: versions[3]! });
+    expect(graph.nodes.map((n) => n.versionId)).toEqual(versions.slice(0, 4));
+    expect(graph.edges.some((e) => e.to === versions[3] && e.rules.confidence === 1)).toBe(true);
+    expect(graph.edges.filter((e) => e.to === versions[1])).toEqual([
+      {
+        from: versions[0],
+        to: versions[1],
+        branchIds: expect.any(Array) as string[],
+        rules: { 'theirs-only': 1 },
+      },
+    ]);
+    const mermaid = toMermaid(graph);
+    expect(mermaid).toMatch(/^flowchart TD/);
+    expect(mermaid).toContain(`${versions[0]} -->|`);
+    expect(mermaid).toContain(`${versions[3]}["v4`);
+    expect(toDot(graph)).toMatch(/^digraph "invoice\/INV-1" \{[\s\S]*-> "[0-9A-Z]{26}"/);
+    await expect(
+      lineageGraph({ log, store, versionId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }),
+    ).rejects.toThrow(/no such version/);
+  });
+});
