@@ -156,3 +156,4 @@ export {
   type LineageGraph,
   type LineageNode,
 } from './audit/lineageGraph';
+export { branchReport, type BranchOutcome, type BranchReport } from './audit/branchReport';

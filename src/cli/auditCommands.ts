@@ -1,4 +1,5 @@
 import { blame, type BlameEntry } from '../audit/blame';
+import { branchReport, type BranchReport } from '../audit/branchReport';
 import { parseEntityRef } from '../audit/entityHistory';
 import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
 import { ValidationError } from '../events/errors';
@@ -69,3 +70,41 @@ export const lineageCommand = (
     return 0;
   });
 };
+
+const outcomeText = (o: BranchReport['outcome']) => {
+  switch (o.status) {
+    case 'promoted':
+      return `promoted as v${o.ordinal} ${o.versionId}`;
+    case 'quarantined':
+      return `quarantined: ${o.violations.map((v) => `${v.code} at "${v.path}": ${v.message}`).join('; ')}`;
+    case 'abandoned':
+      return `abandoned: ${o.reason}`;
+    default:
+      return o.status;
+  }
+};
+
+/** `driftless branch <branchId>`: what it operated on, how stale that was, what came of it. */
+export const branchCommand = (
+  config: ServiceConfig,
+  args: { branchId: string; json: boolean },
+  out: Print = (text) => console.log(text),
+): Promise<number> =>
+  withService(config, async ({ log }) => {
+    const r = await branchReport({ log, branchId: args.branchId });
+    const stale =
+      r.staleness === 0
+        ? 'the head when settled (a fast-forward)'
+        : `${r.staleness} promotion(s) behind the head when settled${r.overlap.length > 0 ? `; both changed ${r.overlap.join(', ')}` : ''}`;
+    out(
+      args.json
+        ? JSON.stringify(r)
+        : [
+            `branch ${r.branchId}: ${r.entity.type}/${r.entity.id}, phase ${r.phase}, actor ${r.actor}, opened ${r.openedAt}`,
+            `  operated on  ${r.baseVersionId ?? 'nothing (a new entity)'}, ${stale}`,
+            `  mutations    ${r.mutations}`,
+            `  outcome      ${outcomeText(r.outcome)}`,
+          ].join('\n'),
+    );
+    return 0;
+  });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
 import { loadConfig } from '../service/config';
-import { blameCommand, lineageCommand } from './auditCommands';
+import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
 import { demoCommand } from './demoCommand';
 import { quarantineCommand } from './quarantineCommand';
 import { serveCommand } from './serveCommand';
@@ -25,6 +25,8 @@ Commands:
           back through the gate, or abandon it for good (--by NAME, default the user name)
   blame <type/id> <json-pointer> [--json]
           every change to one field: version, branches and actors, phase, time, value, rule
+  branch <branchId> [--json]
+          the version a branch operated on, how stale it was, and its outcome
   lineage <versionId> [--format json|mermaid|dot]
           the version's ancestry DAG, with branches and merge decisions on its edges
   help    show this text
@@ -118,6 +120,19 @@ const run = async (argv: string[]): Promise<number> => {
       if (entity === undefined || pointer === undefined || extra.length > 0)
         throw new UsageError('blame expects <type/id> <json-pointer>, e.g. invoice/INV-7 /total');
       return blameCommand(loadConfig(process.env, config), { entity, pointer, json });
+    }
+    case 'branch': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, json: { type: 'boolean', default: false } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { json, ...config } = values;
+      const [branchId, ...extra] = positionals;
+      if (branchId === undefined || extra.length > 0)
+        throw new UsageError('branch expects one <branchId>');
+      return branchCommand(loadConfig(process.env, config), { branchId, json });
     }
     case 'lineage': {
       const { values, positionals } = parseArgs({

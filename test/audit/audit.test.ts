@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { blame } from '../../src/audit/blame';
+import { branchReport } from '../../src/audit/branchReport';
 import { lineageGraph, toDot, toMermaid } from '../../src/audit/lineageGraph';
 import { ValidationError } from '../../src/events/errors';
 import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
 import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
 import { openProjectionStore } from '../../src/projections/projectionStore';
 import { createPromoter } from '../../src/promoter/promoter';
+import { discardQuarantine } from '../../src/promoter/quarantine';
 import { openBranch, type BranchWriter } from '../../src/sdk/openBranch';
 
 const invoice = defineEntity({
@@ -46,7 +48,15 @@ const history = async () => {
   const versions = store.statement('SELECT version_id FROM versions ORDER BY ordinal').all() as {
     version_id: string;
   }[];
-  return { log, store, registry, versions: versions.map((v) => v.version_id) };
+  return {
+    log,
+    store,
+    registry,
+    promote,
+    branch,
+    writers: { low, high },
+    versions: versions.map((v) => v.version_id),
+  };
 };
 
 describe('blame', () => {
@@ -108,5 +118,40 @@ describe('lineage graph', () => {
     await expect(
       lineageGraph({ log, store, versionId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }),
     ).rejects.toThrow(/no such version/);
+  });
+});
+
+describe('branch report', () => {
+  it('says what a branch operated on, how stale it was, and what came of it', async () => {
+    const { log, store, promote, branch, writers, versions } = await history();
+    expect(await branchReport({ log, branchId: writers.low.branchId })).toMatchObject({
+      entity: INV,
+      actor: 'summarizer',
+      baseVersionId: versions[1],
+      staleness: 0,
+      mutations: 1,
+      outcome: { status: 'promoted', versionId: versions[2], ordinal: 3 },
+    });
+    // The reviewer started from v2 too; v3 changed /note meanwhile.
+    expect(await branchReport({ log, branchId: writers.high.branchId })).toMatchObject({
+      baseVersionId: versions[1],
+      staleness: 1,
+      overlap: ['/note'],
+      outcome: { status: 'promoted', versionId: versions[3], ordinal: 4 },
+    });
+    const bad = await branch('typo-agent');
+    await promote(bad.set('/total', 'ten'));
+    expect((await branchReport({ log, branchId: bad.branchId })).outcome).toEqual({
+      status: 'quarantined',
+      violations: [expect.objectContaining({ code: 'SCHEMA_INVALID', path: '/total' })],
+    });
+    await discardQuarantine({ log, store, branchId: bad.branchId, by: 'ops', reason: 'typo' });
+    expect((await branchReport({ log, branchId: bad.branchId })).outcome).toEqual({
+      status: 'abandoned',
+      reason: 'discarded from quarantine by ops: typo',
+    });
+    await expect(branchReport({ log, branchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toThrow(
+      /no such branch/,
+    );
   });
 });

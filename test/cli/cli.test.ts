@@ -92,7 +92,7 @@ describe('driftless CLI', () => {
     expect(again.stderr).toMatch(/not in quarantine .*abandoned/);
   }, 60_000);
 
-  it('answers blame and lineage on a demo file, and refuses bad ids with exit code 2', () => {
+  it('answers blame, lineage and branch on a demo file, and refuses bad ids with exit code 2', () => {
     const db = join(dir.path, 'audit.sqlite');
     expect(cli(['demo', '--json', '--invoices', '10', '--db', db], dir.path).status).toBe(0);
     const config = ['--log', `sqlite:${db}`, '--entities', DEMO_ENTITIES];
@@ -107,11 +107,18 @@ describe('driftless CLI', () => {
     );
     expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
     expect(mermaid.stdout).toContain(entries.at(-1)!.versionId);
+    const branchId = (JSON.parse(blamed.stdout) as { branchIds: string[] }[])[0]!.branchIds[0]!;
+    expect(cli(['branch', branchId, ...config], dir.path).stdout).toMatch(
+      new RegExp(
+        `^branch ${branchId}: invoice/INV-3, phase reasoning, actor extractor[\\s\\S]*outcome +promoted as v1 `,
+      ),
+    );
     for (const [args, message] of [
       [['blame', 'invoice/INV-999', '/total'], /no such entity in the log/],
       [['blame', 'invoice/INV-3', 'total'], /not a JSON pointer/],
       [['blame', 'INV-3', '/total'], /expected type\/id/],
       [['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], /no such version/],
+      [['branch', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], /no such branch/],
       [['lineage', entries[0]!.versionId, '--format', 'png'], /--format is invalid/],
     ] as const) {
       const result = cli([...args, ...config], dir.path);

@@ -1,0 +1,105 @@
+import { StreamNotFoundError, ValidationError } from '../events/errors';
+import type { EventLog } from '../events/eventLog';
+import type { EntityRef } from '../events/schemas/common';
+import { streamNames, type StreamNames } from '../events/streams';
+import type { Violation } from '../validators/violation';
+
+export type BranchOutcome =
+  | { status: 'open' }
+  | { status: 'committed' }
+  | { status: 'promoted'; versionId: string; ordinal: number }
+  | { status: 'quarantined'; violations: Violation[] }
+  | { status: 'abandoned'; reason: string };
+
+/** What `driftless branch` tells an auditor about one branch. */
+export interface BranchReport {
+  branchId: string;
+  entity: EntityRef;
+  phase: string;
+  actor: string;
+  openedAt: string;
+  /** The version the branch operated on; null for a new entity. */
+  baseVersionId: string | null;
+  /** Promotions between its base and the head when it was settled (0: a fast-forward). */
+  staleness: number;
+  /** Paths both the branch and those promotions changed. */
+  overlap: string[];
+  mutations: number;
+  outcome: BranchOutcome;
+}
+
+const unknownBranch = (branchId: string) =>
+  new ValidationError(
+    [
+      {
+        path: '/branchId',
+        expected: 'the id of a branch in the log',
+        received: branchId,
+        message: 'no such branch',
+      },
+    ],
+    'unknown branch',
+  );
+
+/**
+ * The branch's own stream says what it started from and did; its entity's stream says how
+ * stale it was when the promoter looked and what came of it. Read from the log alone.
+ */
+export const branchReport = async (options: {
+  log: EventLog;
+  branchId: string;
+  streams?: StreamNames;
+}): Promise<BranchReport> => {
+  const { log, branchId, streams = streamNames() } = options;
+  const own = await log.readStream(streams.branch(branchId)).catch((error: unknown) => {
+    throw error instanceof StreamNotFoundError ? unknownBranch(branchId) : error;
+  });
+  const opened = own[0];
+  if (opened?.type !== 'BranchOpened') throw unknownBranch(branchId);
+  const { entity, phase, actor, baseVersionId } = opened.data;
+  const entityEvents = await log.readStream(streams.entity(entity)).catch(() => []);
+  let ordinal = 0;
+  const ordinals = new Map<string, number>();
+  for (const e of entityEvents)
+    if (e.type === 'VersionPromoted') ordinals.set(e.data.versionId, ++ordinal);
+  // Both streams in log order: the first ending wins, as in the branch-state projection.
+  const events = [...own, ...entityEvents].sort((a, b) => a.position - b.position);
+  let outcome: BranchOutcome = { status: 'open' };
+  let staleness = 0;
+  let overlap: string[] = [];
+  let mutations = 0;
+  for (const e of events) {
+    if (e.type === 'MutationRecorded') mutations += 1;
+    else if (e.type === 'BranchCommitted' && outcome.status === 'open')
+      outcome = { status: 'committed' };
+    else if (
+      e.type === 'BranchAbandoned' &&
+      (outcome.status === 'open' || outcome.status === 'quarantined')
+    )
+      outcome = { status: 'abandoned', reason: e.data.reason };
+    else if (e.type === 'DivergenceDetected' && e.data.branchId === branchId)
+      ({ staleness, overlap } = e.data);
+    else if (e.type === 'VersionPromoted' && e.data.branchIds.includes(branchId))
+      outcome = {
+        status: 'promoted',
+        versionId: e.data.versionId,
+        ordinal: ordinals.get(e.data.versionId)!,
+      };
+    else if (e.type === 'BranchQuarantined' && e.data.branchId === branchId)
+      outcome = { status: 'quarantined', violations: e.data.violations };
+    else if (e.type === 'QuarantineReleased' && e.data.branchId === branchId)
+      outcome = { status: 'committed' };
+  }
+  return {
+    branchId,
+    entity,
+    phase,
+    actor,
+    openedAt: opened.metadata.recordedAt,
+    baseVersionId,
+    staleness,
+    overlap,
+    mutations,
+    outcome,
+  };
+};
