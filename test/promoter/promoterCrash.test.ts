@@ -147,8 +147,9 @@ describe('promoter crash safety', () => {
 
     const atKills: ReturnType<typeof progress>[] = [];
     while (atKills.length < KILLS) {
-      // Scaled to this machine: a kill lets the worker do a few percent of the whole job.
-      const ms = reference.ranMs * (0.03 + Math.random() * 0.06);
+      // Scaled to this machine: a kill lets the worker do 1-4% of the whole job, so 24 kills
+      // land before it could finish.
+      const ms = reference.ranMs * (0.01 + Math.random() * 0.03);
       if ((await runOrKill(path, ms)).end === 'finished') break;
       atKills.push(progress(path));
     }
