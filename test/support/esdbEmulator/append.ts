@@ -1,10 +1,10 @@
-import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
+import { status, type sendUnaryData, type ServerReadableStream } from '@grpc/grpc-js';
 import { Empty } from '@eventstore/db-client/generated/shared_pb';
 import type { AppendReq } from '@eventstore/db-client/generated/streams_pb';
 import { AppendResp } from '@eventstore/db-client/generated/streams_pb';
 import type { AppendOutcome, Expected, LogStore } from './logStore';
 import { toProposed } from './proposed';
-import { expectedOf, streamDeleted, streamNameOf, type ReplyGate } from './wire';
+import { expectedOf, serverError, streamDeleted, streamNameOf, type WriteFaults } from './wire';
 
 const wrongExpectedVersion = (expected: Expected, current: bigint | undefined) => {
   const wrong = new AppendResp.WrongExpectedVersion();
@@ -33,7 +33,7 @@ const success = (outcome: { revision: bigint; position: bigint }) =>
  * version is a normal response (not a gRPC error) on this call.
  */
 export const append =
-  (store: LogStore, maxAppendSize: number, replyGate: ReplyGate) =>
+  (store: LogStore, maxAppendSize: number, faults: WriteFaults) =>
   (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => {
     let options: AppendReq.Options | undefined;
     const messages: AppendReq.ProposedMessage[] = [];
@@ -49,8 +49,13 @@ export const append =
       );
       const proposed = toProposed(messages, maxAppendSize);
       if (!Array.isArray(proposed)) return callback(proposed);
+      const fault = faults.next();
+      if (fault === 'timeout') {
+        const timedOut = serverError(status.DEADLINE_EXCEEDED, 'Operation timed out', 'timeout');
+        return void setTimeout(() => callback(timedOut), faults.timeoutMs);
+      }
       const outcome: AppendOutcome = store.append(stream, expected, proposed);
-      if (!replyGate()) return;
+      if (fault === 'lose-reply') return faults.dropConnections();
       if (outcome.kind === 'deleted') return callback(streamDeleted(stream));
       if (outcome.kind === 'wrong_expected_version') {
         return callback(null, wrongExpectedVersion(expected, outcome.current));

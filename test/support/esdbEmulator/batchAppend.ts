@@ -6,6 +6,7 @@ import {
   AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamDeleted,
+  Timeout,
   WrongExpectedVersion,
 } from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
@@ -13,7 +14,7 @@ import type { BatchAppendReq } from '@eventstore/db-client/generated/streams_pb'
 import { BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
 import type { Expected, LogStore } from './logStore';
 import { toProposed } from './proposed';
-import { expectedOf, streamIdentifier, streamNameOf, type ReplyGate } from './wire';
+import { expectedOf, streamIdentifier, streamNameOf, type WriteFaults } from './wire';
 
 type Call = ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
 
@@ -54,6 +55,14 @@ const fromServiceError = (error: ServiceError, maxAppendSize: number): Status =>
         new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize).serializeBinary(),
       )
     : new Status().setCode(Code.INVALID_ARGUMENT).setMessage(error.details);
+
+/** The server's answer to a write it could not commit in time (Status.Timeout). */
+const timedOut = (stream: string) =>
+  new BatchAppendResp()
+    .setStreamIdentifier(streamIdentifier(stream))
+    .setError(
+      failure(Code.DEADLINE_EXCEEDED, 'Timeout', 'Timeout', new Timeout().serializeBinary()),
+    );
 
 /** The outcome of one complete batch, as the response the client matches by correlation id. */
 const respond = (store: LogStore, pending: Pending, maxAppendSize: number): BatchAppendResp => {
@@ -96,7 +105,7 @@ const respond = (store: LogStore, pending: Pending, maxAppendSize: number): Batc
  * that share a correlation id; the last chunk is marked final and gets one response.
  */
 export const batchAppend =
-  (store: LogStore, maxAppendSize: number, replyGate: ReplyGate) => (call: Call) => {
+  (store: LogStore, maxAppendSize: number, faults: WriteFaults) => (call: Call) => {
     const pending = new Map<string, Pending>();
     call.on('data', (req: BatchAppendReq) => {
       const id = req.getCorrelationId()!;
@@ -106,8 +115,15 @@ export const batchAppend =
       batch.messages.push(...req.getProposedMessagesList());
       if (!req.getIsFinal()) return void pending.set(key, batch);
       pending.delete(key);
+      const fault = faults.next();
+      if (fault === 'timeout') {
+        const stream = streamNameOf(batch.options?.getStreamIdentifier());
+        const answer = () => call.write(timedOut(stream).setCorrelationId(id));
+        return void setTimeout(answer, faults.timeoutMs);
+      }
       const response = respond(store, batch, maxAppendSize);
-      if (replyGate()) call.write(response.setCorrelationId(id));
+      if (fault === 'lose-reply') return faults.dropConnections();
+      call.write(response.setCorrelationId(id));
     });
     call.on('end', () => call.end());
   };

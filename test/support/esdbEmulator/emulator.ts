@@ -14,13 +14,15 @@ import { createLogStore, type LogStore } from './logStore';
 import { DEFAULT_MAX_APPEND_SIZE } from './proposed';
 import { read } from './reads';
 import { subscribe, type SubscriptionStats } from './subscriptions';
-import type { ReplyGate } from './wire';
+import type { WriteFaults } from './wire';
 
 export interface EsdbEmulatorOptions {
   /** @defaultValue 1 MiB, the server's default */
   maxAppendSize?: number;
   /** Advertise Streams.BatchAppend, which makes the client append through it. @defaultValue true */
   batchAppend?: boolean;
+  /** How long a write held by `timeOutNextWrites` waits for its timeout. @defaultValue 2000 */
+  writeTimeoutMs?: number;
 }
 
 export interface EsdbEmulator {
@@ -37,6 +39,8 @@ export interface EsdbEmulator {
   dropConnections(): Promise<void>;
   /** The next `n` writes are stored, then the server restarts before it answers them. */
   loseRepliesToNextWrites(n: number): void;
+  /** The next `n` writes are not stored and are answered with the server's timeout error. */
+  timeOutNextWrites(n: number): void;
 }
 
 const STREAMS = 'event_store.client.streams.streams';
@@ -82,12 +86,11 @@ export const startEsdbEmulator = async (
   const stats: SubscriptionStats = { eventsSent: 0 };
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   let server: Server | undefined;
-  let lostReplies = 0;
-  const replyGate: ReplyGate = () => {
-    if (lostReplies === 0) return true;
-    lostReplies -= 1;
-    setImmediate(() => void emulator.dropConnections());
-    return false;
+  const planned: ('timeout' | 'lose-reply')[] = [];
+  const faults: WriteFaults = {
+    next: () => planned.shift() ?? 'none',
+    timeoutMs: options.writeTimeoutMs ?? 2000,
+    dropConnections: () => setImmediate(() => void emulator.dropConnections()),
   };
   const createServer = () => {
     const created = new Server();
@@ -99,8 +102,8 @@ export const startEsdbEmulator = async (
             : read(store, call);
         run.catch((error: unknown) => call.destroy(error as Error));
       },
-      append: append(store, maxAppendSize, replyGate),
-      batchAppend: batchAppend(store, maxAppendSize, replyGate),
+      append: append(store, maxAppendSize, faults),
+      batchAppend: batchAppend(store, maxAppendSize, faults),
       delete: softDelete(store),
       tombstone: tombstone(store),
     });
@@ -131,7 +134,8 @@ export const startEsdbEmulator = async (
       await stop();
       await start(port);
     },
-    loseRepliesToNextWrites: (n) => void (lostReplies = n),
+    loseRepliesToNextWrites: (n) => planned.push(...Array<'lose-reply'>(n).fill('lose-reply')),
+    timeOutNextWrites: (n) => planned.push(...Array<'timeout'>(n).fill('timeout')),
   };
   return emulator;
 };

@@ -4,10 +4,16 @@ import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { Expected, StoredEvent } from './logStore';
 
 /**
- * Asked after a write is stored and before it is answered: false means the connection was
- * dropped instead (a reply lost in a crash), so the handler sends nothing.
+ * Faults a test injects into writes, one decision per write: `timeout` holds the write unstored
+ * and answers it with the server's timeout error after `timeoutMs` (a commit that did not
+ * happen in time); `lose-reply` stores it, then drops every connection before the answer goes
+ * out (a crash after the write).
  */
-export type ReplyGate = () => boolean;
+export interface WriteFaults {
+  next(): 'none' | 'timeout' | 'lose-reply';
+  timeoutMs: number;
+  dropConnections(): void;
+}
 
 // The expected-revision oneof has the same case numbers in every write request's options.
 const REVISION = 2;
