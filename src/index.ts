@@ -50,6 +50,17 @@ export {
 } from './events/eventLog';
 export { createMemoryEventLog, type MemoryEventLogOptions } from './events/memory/memoryEventLog';
 export { createSqliteEventLog, type SqliteEventLogOptions } from './events/sqlite/sqliteEventLog';
+export {
+  createEventStoreDbEventLog,
+  type EventStoreDbEventLogOptions,
+} from './events/esdb/eventStoreDbEventLog';
+export type { ResubscribePolicy } from './events/esdb/subscribeAll';
+export type { CheckpointStore } from './events/checkpointStore';
+export {
+  createEventStoreDbCheckpoints,
+  type EventStoreDbCheckpoints,
+  type EventStoreDbCheckpointsOptions,
+} from './events/esdb/checkpointStreams';
 export type { Op } from './events/schemas/ops';
 export type { Decision } from './events/schemas/entityEvents';
 export type { EntityRef } from './events/schemas/common';
@@ -139,7 +150,12 @@ export {
   type EmbeddedTopic,
   type TopicRecord,
 } from './publishers/embedded/embeddedTopic';
-export { createPublisher, type PublisherOptions } from './publishers/publisher';
+export {
+  createPublisher,
+  type PublisherCheckpoint,
+  type PublisherOptions,
+} from './publishers/publisher';
+export { storeCheckpoints } from './projections/storeCheckpoints';
 
 // The service `driftless serve` runs.
 export { loadConfig, type ServiceConfig } from './service/config';

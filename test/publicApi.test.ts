@@ -5,6 +5,9 @@ describe('public API', () => {
     for (const name of [
       'createSqliteEventLog',
       'createMemoryEventLog',
+      'createEventStoreDbEventLog',
+      'createEventStoreDbCheckpoints',
+      'storeCheckpoints',
       'parseEvent',
       'reconcile',
       'defineEntity',
