@@ -1,8 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
+import { ValidationError } from '../events/errors';
+import type { EventLog } from '../events/eventLog';
+import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
+import { streamNames } from '../events/streams';
 import { openProjectionStore } from '../projections/projectionStore';
+import { describeLog } from '../service/config';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
 import { createPublisher } from '../publishers/publisher';
 import { createProgress } from './progress';
@@ -11,15 +16,57 @@ export interface DemoArgs {
   json: boolean;
   seed: number;
   invoices: number;
-  /** @defaultValue ./driftless-demo.sqlite */
+  /**
+   * The SQLite file to create: the log, projections and topic; with an EventStoreDB log, the
+   * projections and topic only. @defaultValue ./driftless-demo.sqlite
+   */
   db: string;
+  /** An EventStoreDB connection string to run the log on. @defaultValue the `db` file */
+  esdb?: string;
 }
 
-/** `driftless demo`: the invoice scenario on a fresh embedded SQLite file, then its report. */
+/**
+ * The demo writes the default stream names, so on EventStoreDB it needs a log that holds none
+ * yet: another run's events would join this one's report.
+ */
+const ensureNoDriftlessStreams = async (log: EventLog, where: string) => {
+  const found = await log.readAll({
+    limit: 1,
+    filter: { streamPrefixes: [`${streamNames().prefix}-`] },
+  });
+  if (found.length > 0)
+    throw new ValidationError(
+      [
+        {
+          path: '/log',
+          expected: 'an EventStoreDB with no driftless-* streams',
+          received: `${where} (holds ${found[0]!.stream})`,
+          message: 'the demo needs a fresh database (e.g. docker compose down -v, then up -d)',
+        },
+      ],
+      'cannot run the demo',
+    );
+};
+
+/**
+ * `driftless demo`: the invoice scenario on a fresh embedded SQLite file (or a fresh
+ * EventStoreDB, with the projections in that file), then its report.
+ */
 export const demoCommand = async (args: DemoArgs): Promise<number> => {
   const path = resolve(args.db);
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
-  const log = createSqliteEventLog({ path });
+  const log =
+    args.esdb === undefined
+      ? createSqliteEventLog({ path })
+      : createEventStoreDbEventLog({ connectionString: args.esdb });
+  const where =
+    args.esdb === undefined ? path : describeLog({ kind: 'esdb', connectionString: args.esdb });
+  try {
+    if (args.esdb !== undefined) await ensureNoDriftlessStreams(log, where);
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
   const store = openProjectionStore(path);
   const progress = createProgress('invoice steps', DEMO_WAVES * args.invoices);
   const started = Date.now();
@@ -39,8 +86,13 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
     const elapsedMs = Date.now() - started;
     console.log(
       args.json
-        ? JSON.stringify({ ...report, published, log: path })
-        : formatReport(report, published, path, elapsedMs),
+        ? JSON.stringify({
+            ...report,
+            published,
+            log: where,
+            ...(args.esdb ? { state: path } : {}),
+          })
+        : formatReport(report, published, where, elapsedMs),
     );
     return report.driftCases.slipped === 0 ? 0 : 1;
   } finally {

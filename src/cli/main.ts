@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
+import { isEsdbConnectionString } from '../events/esdb/connection';
 import { loadConfig } from '../service/config';
 import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
 import { demoCommand } from './demoCommand';
@@ -17,6 +18,8 @@ Commands:
           --seed N       random seed (default 42): the same seed gives the same report
           --invoices N   how many invoices (default 200)
           --db PATH      the SQLite file to create (default ./driftless-demo.sqlite)
+          --log URL      run the log on a fresh EventStoreDB (esdb://host:2113?tls=false);
+                         the projections and the topic then go to the --db file
   serve   run the promoter and publish promoted snapshots to the embedded topic until
           SIGINT/SIGTERM
           --worker i/N     only the entities whose hash mod N is i
@@ -33,7 +36,10 @@ Commands:
 
 Configuration of serve, quarantine, blame and lineage (flags override environment, environment overrides file):
   --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
-  --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite)
+  --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite), or an EventStoreDB
+                         connection string: esdb://host:2113?tls=false (TLS: esdb://user:pass@host:2113)
+  --state, DRIFTLESS_STATE   with EventStoreDB: the SQLite file of projections and topic, a
+                         cache rebuilt from the log (default ./driftless-state.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
   DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS`;
 
@@ -48,9 +54,18 @@ const positiveInt = (name: string, text: string | undefined, fallback: number): 
   return value;
 };
 
+/** `demo --log`: sqlite:PATH (the same as --db PATH) or an EventStoreDB connection string. */
+const demoLog = (log: string | undefined, db: string): { db: string; esdb?: string } => {
+  if (log === undefined) return { db };
+  if (log.startsWith('sqlite:') && log.length > 'sqlite:'.length) return { db: log.slice(7) };
+  if (isEsdbConnectionString(log)) return { db, esdb: log };
+  throw new UsageError(`--log expects sqlite:PATH or esdb://host:2113?tls=false, got "${log}"`);
+};
+
 const SERVICE_OPTIONS = {
   config: { type: 'string' },
   log: { type: 'string' },
+  state: { type: 'string' },
   entities: { type: 'string' },
   worker: { type: 'string' },
 } as const;
@@ -68,6 +83,7 @@ const run = async (argv: string[]): Promise<number> => {
           seed: { type: 'string' },
           invoices: { type: 'string' },
           db: { type: 'string' },
+          log: { type: 'string' },
         },
         strict: true,
       });
@@ -75,7 +91,7 @@ const run = async (argv: string[]): Promise<number> => {
         json: values.json,
         seed: positiveInt('seed', values.seed, 42),
         invoices: positiveInt('invoices', values.invoices, 200),
-        db: values.db ?? 'driftless-demo.sqlite',
+        ...demoLog(values.log, values.db ?? 'driftless-demo.sqlite'),
       });
     }
     case 'serve': {

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../service/config';
+import { describeLog, type ServiceConfig } from '../service/config';
 import { openService } from '../service/openService';
 import { runService } from '../service/runService';
 
@@ -26,7 +26,7 @@ export const serveCommand = async (
       ? 'all entities'
       : `worker ${config.worker.index}/${config.worker.count}`;
   out(
-    `driftless serve: sqlite:${config.log.path}, entity types ${[...service.registry.keys()].join(', ')}, ${worker}`,
+    `driftless serve: ${describeLog(config.log)} (state ${config.state}), entity types ${[...service.registry.keys()].join(', ')}, ${worker}`,
   );
   const total = { ...ZERO };
   let pending = { ...ZERO };

@@ -45,6 +45,13 @@ export interface InvoiceDemoReport {
 const VENDORS = 20;
 export const DEMO_WAVES = 7;
 
+/** A seed for one invoice in one round, spread over 32 bits. */
+const mixSeed = (seed: number, round: number, index: number): number =>
+  (Math.imul(seed, 0x9e3779b1) ^
+    Math.imul(round, 0x85ebca6b) ^
+    Math.imul(index + 1, 0xc2b2ae35)) >>>
+  0;
+
 const shuffle = <T>(r: Random, items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i--) {
     const j = r.int(0, i);
@@ -105,7 +112,30 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     await promoter.runOnce();
     options.onProgress?.(++wave * invoices.length, DEMO_WAVES * invoices.length);
   };
-  const each = <T>(work: (p: InvoicePlan) => Promise<T>) => Promise.all(invoices.map(work));
+  // Agents work on all invoices at once, so the order in which their log calls complete
+  // varies with the log (a server answers in its own time). Each invoice therefore draws from
+  // its own random source and collects its own steps, merged in invoice order afterwards: the
+  // same seed gives the same scenario on every log.
+  let round = 0;
+  const each = async <T>(work: (view: Scenario, p: InvoicePlan) => Promise<T>): Promise<T[]> => {
+    round += 1;
+    const views = invoices.map((_, i) => ({
+      ...s,
+      r: createRandom(mixSeed(seed, round, i)),
+      cases: [],
+      afterEnrichment: [],
+      afterSeal: [],
+      branches: 0,
+    }));
+    const results = await Promise.all(invoices.map((p, i) => work(views[i]!, p)));
+    for (const v of views) {
+      s.cases.push(...v.cases);
+      s.afterEnrichment.push(...v.afterEnrichment);
+      s.afterSeal.push(...v.afterSeal);
+      s.branches += v.branches;
+    }
+    return results;
+  };
 
   const vendors: EntityRef[] = [
     ...Array.from({ length: VENDORS }, (_, i) => ({ type: 'vendor', id: `V-${i}` })),
@@ -118,10 +148,10 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     loads.push(() => b.commit());
   }
   await step(loads);
-  await step(await each((p) => extract(s, p)));
-  await step(shuffle(r, (await each((p) => enrich(s, p))).flat()));
+  await step(await each((v, p) => extract(v, p)));
+  await step(shuffle(r, (await each((v, p) => enrich(v, p))).flat()));
   await step(s.afterEnrichment);
-  await step(await each((p) => summarize(s, p)));
+  await step(await each((v, p) => summarize(v, p)));
   for (const p of invoices)
     await sealPhase({
       log,
@@ -132,7 +162,7 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
       streams,
     });
   await step(s.afterSeal);
-  await step(await each((p) => approve(s, p)));
+  await step(await each((v, p) => approve(v, p)));
   return report(options, s, store);
 };
 

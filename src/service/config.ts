@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { isEsdbConnectionString } from '../events/esdb/connection';
 import { ValidationError } from '../events/errors';
 import { parseWorker, type WorkerAssignment } from '../promoter/workerAssignment';
 
-/** Where the log lives: `sqlite:<path>`, the embedded default. */
-export type LogLocation = { kind: 'sqlite'; path: string };
+/**
+ * Where the log lives: `sqlite:<path>`, the embedded default, or an EventStoreDB connection
+ * string (`esdb://host:2113?tls=false`, or TLS with credentials).
+ */
+export type LogLocation =
+  { kind: 'sqlite'; path: string } | { kind: 'esdb'; connectionString: string };
 
 /** What `driftless serve` and `driftless quarantine` run with. */
 export interface ServiceConfig {
   log: LogLocation;
+  /**
+   * Absolute path of the SQLite file holding the projections and the embedded topic: the log's
+   * own file for a SQLite log; for EventStoreDB a local cache, rebuilt from the log when lost.
+   */
+  state: string;
   /** Absolute path of the module exporting the entity types. */
   entities: string;
   worker?: WorkerAssignment;
@@ -19,10 +29,25 @@ export interface ServiceConfig {
   maxStaleness?: number;
 }
 
+const LOG_FORMS = 'sqlite:<path> (e.g. sqlite:./driftless.sqlite) or esdb://host:2113?tls=false';
+
 const logLocation = z
   .string()
-  .regex(/^sqlite:.+/, 'sqlite:<path>, e.g. sqlite:./driftless.sqlite')
-  .transform((text): LogLocation => ({ kind: 'sqlite', path: text.slice('sqlite:'.length) }));
+  .refine((text) => /^sqlite:.+/.test(text) || isEsdbConnectionString(text), LOG_FORMS)
+  .transform((text): LogLocation =>
+    text.startsWith('sqlite:')
+      ? { kind: 'sqlite', path: text.slice('sqlite:'.length) }
+      : { kind: 'esdb', connectionString: text },
+  );
+
+/** The log's location for people to read: an EventStoreDB password is masked. */
+export const describeLog = (log: LogLocation): string =>
+  log.kind === 'sqlite'
+    ? `sqlite:${log.path}`
+    : log.connectionString.replace(/^([a-z+]+:\/\/[^:@/]+):[^@/]*@/, '$1:***@');
+
+/** Where the projections live when the log is EventStoreDB and no `state` is given. */
+export const DEFAULT_STATE = './driftless-state.sqlite';
 
 const worker = z
   .string()
@@ -33,6 +58,7 @@ const count = z.coerce.number().int().nonnegative();
 /** Settings by name, as the config file spells them; the environment variable names follow. */
 const settings = z.strictObject({
   log: logLocation.prefault('sqlite:./driftless.sqlite'),
+  state: z.string().min(1).optional(),
   entities: z
     .string({ error: 'the module exporting the entity types, e.g. ./entities.js' })
     .min(1, 'the module exporting the entity types, e.g. ./entities.js'),
@@ -44,6 +70,7 @@ const settings = z.strictObject({
 /** Environment variable of each setting. */
 export const ENV_NAMES = {
   log: 'DRIFTLESS_LOG',
+  state: 'DRIFTLESS_STATE',
   entities: 'DRIFTLESS_ENTITIES',
   worker: 'DRIFTLESS_WORKER',
   pollMs: 'DRIFTLESS_POLL_MS',
@@ -86,6 +113,7 @@ export const loadConfig = (
       ? { log: `sqlite:${relative(file.log.slice('sqlite:'.length))}` }
       : {}),
     ...(typeof file.entities === 'string' ? { entities: relative(file.entities) } : {}),
+    ...(typeof file.state === 'string' ? { state: relative(file.state) } : {}),
   };
   const fromEnv = Object.fromEntries(
     Object.entries(ENV_NAMES).flatMap(([key, name]) =>
@@ -117,10 +145,12 @@ export const loadConfig = (
       }),
       'invalid configuration',
     );
-  const { log, entities, ...rest } = parsed.data;
+  const { log, entities, state, ...rest } = parsed.data;
+  const located: LogLocation = log.kind === 'sqlite' ? { ...log, path: resolve(log.path) } : log;
   return {
     ...rest,
-    log: { kind: 'sqlite', path: resolve(log.path) },
+    log: located,
+    state: resolve(state ?? (located.kind === 'sqlite' ? located.path : DEFAULT_STATE)),
     entities: resolve(entities),
   } as ServiceConfig;
 };

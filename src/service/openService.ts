@@ -1,3 +1,4 @@
+import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import type { EventLog } from '../events/eventLog';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
@@ -21,16 +22,24 @@ export interface OpenService {
   close(): Promise<void>;
 }
 
+/** The configured log: a SQLite file, or an EventStoreDB server. */
+export const openLog = (config: Pick<ServiceConfig, 'log' | 'pollMs'>): EventLog =>
+  config.log.kind === 'sqlite'
+    ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs })
+    : createEventStoreDbEventLog({ connectionString: config.log.connectionString });
+
 /**
- * Log, projections, promoter and embedded topic, all in the configured SQLite file. The log
- * looks for other processes' appends every `pollMs`, so several services can share the file.
+ * Log, projections, promoter and embedded topic. On SQLite all in the log's file, which the
+ * log polls for other processes' appends every `pollMs`, so several services can share it.
+ * On EventStoreDB the projections and the embedded topic live in the `state` file, a cache
+ * of the log: deleted, it is rebuilt from $all (and the topic refilled) on the next start.
+ * The publisher's checkpoint stays with the topic it fills, in that file.
  */
 export const openService = async (config: ServiceConfig): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
-  const { path } = config.log;
-  const log = createSqliteEventLog({ path, pollIntervalMs: config.pollMs });
-  const store = openProjectionStore(path);
-  const topic = createEmbeddedTopic({ path });
+  const log = openLog(config);
+  const store = openProjectionStore(config.state);
+  const topic = createEmbeddedTopic({ path: config.state });
   const promoter = createPromoter({
     log,
     store,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../src/events/errors';
-import { loadConfig } from '../../src/service/config';
+import { describeLog, loadConfig } from '../../src/service/config';
 import { tempDir } from '../support/tempDir';
 
 describe('service configuration', () => {
@@ -20,6 +20,7 @@ describe('service configuration', () => {
     );
     expect(config).toEqual({
       log: { kind: 'sqlite', path: join(dir.path, 'data', 'd.sqlite') },
+      state: join(dir.path, 'data', 'd.sqlite'),
       entities: join(dir.path, 'types.js'),
       worker: { index: 1, count: 3 },
       pollMs: 50,
@@ -37,7 +38,8 @@ describe('service configuration', () => {
       pollMs: 5,
       maxStaleness: 3,
     });
-    expect(config.log.path).toBe(join(process.cwd(), 'driftless.sqlite'));
+    expect(config.log).toEqual({ kind: 'sqlite', path: join(process.cwd(), 'driftless.sqlite') });
+    expect(config.state).toBe(join(process.cwd(), 'driftless.sqlite'));
   });
 
   it('reports every wrong setting at once, by the name it was given under', () => {
@@ -65,6 +67,35 @@ describe('service configuration', () => {
   it('names an unreadable config file', () => {
     expect(() => loadConfig({}, { config: dir.file('missing.json') })).toThrow(
       /at "\/config".*missing\.json/,
+    );
+  });
+
+  it('selects EventStoreDB by its connection string, with the projections in a state file', () => {
+    const url = 'esdb://kurrentdb:2113?tls=false';
+    const config = loadConfig({ DRIFTLESS_LOG: url, DRIFTLESS_ENTITIES: '/abs/types.js' });
+    expect(config.log).toEqual({ kind: 'esdb', connectionString: url });
+    expect(config.state).toBe(join(process.cwd(), 'driftless-state.sqlite'));
+    const placed = loadConfig(
+      {},
+      { config: file({ log: url, state: 'cache/s.sqlite', entities: 'e.js' }) },
+    );
+    expect(placed.state).toBe(join(dir.path, 'cache', 's.sqlite'));
+    expect(
+      loadConfig({ DRIFTLESS_STATE: '/var/lib/d.sqlite' }, { log: url, entities: 'e.js' }).state,
+    ).toBe('/var/lib/d.sqlite');
+  });
+
+  it('masks an EventStoreDB password when it describes the log', () => {
+    const tls = 'esdb://admin:changeit@db.example:2113?tlsCAFile=/certs/ca.crt';
+    const config = loadConfig({ DRIFTLESS_LOG: tls, DRIFTLESS_ENTITIES: 'e.js' });
+    expect(describeLog(config.log)).toBe(
+      'esdb://admin:***@db.example:2113?tlsCAFile=/certs/ca.crt',
+    );
+  });
+
+  it('names both forms when the log is neither', () => {
+    expect(() => loadConfig({ DRIFTLESS_LOG: 'postgres://x', DRIFTLESS_ENTITIES: 'e.js' })).toThrow(
+      /expected sqlite:<path> .* or esdb:\/\/host:2113\?tls=false, received "postgres:\/\/x"/,
     );
   });
 });
