@@ -1,0 +1,48 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/service/config';
+import { openService } from '../../src/service/openService';
+import { openBranch } from '../../src/sdk/openBranch';
+import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
+import { tempDir } from '../support/tempDir';
+
+const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
+
+describe('the service on EventStoreDB (emulator)', () => {
+  const dir = tempDir('service-esdb');
+  let emulator: EsdbEmulator;
+  beforeAll(async () => {
+    emulator = await startEsdbEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    dir.remove();
+  });
+
+  it('promotes and publishes from the server, and rebuilds a lost state file from it', async () => {
+    const state = dir.file('state.sqlite');
+    const config = loadConfig({}, { log: emulator.url, entities: ENTITIES, state });
+    const first = await openService(config);
+    for (let i = 0; i < 3; i++) {
+      const branch = await openBranch({
+        log: first.log,
+        entity: { type: 'invoice', id: `INV-${i}` },
+        phase: 'default',
+        actor: 'agent',
+        from: null,
+      });
+      await branch.set('/total', 10 * i).commit();
+    }
+    expect((await first.promoter.runOnce()).promoted).toBe(3);
+    expect(await first.publish()).toBe(3);
+    const published = first.topic.read().map((r) => r.snapshot.versionId);
+    await first.close();
+
+    rmSync(state); // the state file is a cache of the log
+    const second = await openService(config);
+    expect((await second.promoter.runOnce()).promoted).toBe(0);
+    expect(await second.publish()).toBe(3);
+    expect(second.topic.read().map((r) => r.snapshot.versionId)).toEqual(published);
+    await second.close();
+  });
+});
