@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 
-export const LOGS = ['sqlite'] as const;
+export const LOGS = ['sqlite', 'esdb'] as const;
 export type LogKind = (typeof LOGS)[number];
 
 export const DEFAULT_EVENTS = 1_000_000;
+/** The big log's default size on EventStoreDB, whose appends each take a round trip. */
+export const DEFAULT_EVENTS_ESDB = 100_000;
 
 /** The flags every benchmark shares. */
 export interface BenchArgs {
@@ -42,14 +44,15 @@ export const parseBenchArgs = (argv: readonly string[]): BenchArgs => {
   const [name, ...extra] = positionals;
   if (name === undefined)
     throw new UsageError(
-      'missing benchmark name: npm run bench -- <name> [--json] [--events N] [--log sqlite]',
+      'missing benchmark name: npm run bench -- <name> [--json] [--events N] [--log sqlite|esdb]',
     );
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!isLog(values.log))
     throw new UsageError(`unknown --log "${values.log}" (known: ${LOGS.join(', ')})`);
-  const events = values.events === undefined ? DEFAULT_EVENTS : parseCount(values.events);
+  const defaultEvents = values.log === 'esdb' ? DEFAULT_EVENTS_ESDB : DEFAULT_EVENTS;
+  const events = values.events === undefined ? defaultEvents : parseCount(values.events);
   const flags = [
-    events === DEFAULT_EVENTS ? '' : ` --events ${events}`,
+    events === defaultEvents ? '' : ` --events ${events}`,
     values.log === 'sqlite' ? '' : ` --log ${String(values.log)}`,
   ].join('');
   return {

@@ -24,7 +24,10 @@ const collectAfter = (
 ): Promise<RecordedEvent[]> =>
   new Promise<RecordedEvent[]>((resolve, reject) => {
     const found: RecordedEvent[] = [];
-    const subscription = client.subscribeToAll({ fromPosition: after, filter: server.filter });
+    const subscription = client.subscribeToAll(
+      { fromPosition: after, filter: server.filter },
+      { highWaterMark: Math.min(limit, 1000) },
+    );
     let caughtUp = false;
     let done = false;
     const finish = (error?: Error) => {

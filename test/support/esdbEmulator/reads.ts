@@ -10,9 +10,17 @@ type Options = ReadReq.Options;
 const { RevisionOptionCase } = ReadReq.Options.StreamOptions;
 const { AllOptionCase } = ReadReq.Options.AllOptions;
 
-/** Writes with backpressure: waits for the client when its window is full. */
+/** Messages a call may hold unsent before the handler waits for the client's window. */
+const MAX_BUFFERED = 128;
+
+/**
+ * Writes with backpressure: once the call holds `MAX_BUFFERED` unsent messages (the client is
+ * not reading), waits until it drained. Waiting at every full write buffer (16 messages) would
+ * make a round of the event loop per 16 events.
+ */
 export const send = async (call: ReadCall, message: ReadResp): Promise<void> => {
-  if (call.write(message)) return;
+  call.write(message);
+  if (call.writableLength < MAX_BUFFERED) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       call.off('drain', done);
