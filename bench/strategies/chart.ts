@@ -10,7 +10,7 @@ const NAMES: Record<Strategy, string> = {
   barriers: 'locks + phase barriers',
   driftless: 'Driftless',
 };
-const W = 1200;
+const W = 1260;
 const H = 760;
 const PANEL = { left: 100, top: 120, width: 320, height: 230, gapX: 70, gapY: 90 };
 
@@ -18,29 +18,41 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const text = (x: number, y: number, body: string, attrs = '') =>
   `<text x="${x}" y="${y}" ${attrs}>${esc(body)}</text>`;
 
-/** A round axis maximum at or above `value` (1, 2 or 5 times a power of ten). */
-const niceMax = (value: number) => {
-  const power = 10 ** Math.floor(Math.log10(Math.max(value, 1)));
-  return [1, 2, 5, 10].map((m) => m * power).find((m) => m >= value)!;
-};
-
 interface Axis {
   x: number;
   y: number;
   xs: readonly number[];
-  max: number;
+  /** Where a value sits, 0 (bottom) to 1 (top). */
+  scale: (v: number) => number;
+  ticks: readonly number[];
   label: (v: number) => string;
 }
+
+const percentAxis = {
+  scale: (v: number) => v / 100,
+  ticks: [0, 25, 50, 75, 100],
+  label: (v: number) => `${v}%`,
+};
+
+/** Throughput spans orders of magnitude: a log axis from the power of ten below the lowest. */
+const rateAxis = (values: readonly number[]) => {
+  const low = Math.floor(Math.log10(Math.max(1, Math.min(...values))));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values))));
+  return {
+    scale: (v: number) => (Math.log10(Math.max(v, 10 ** low)) - low) / (high - low),
+    ticks: Array.from({ length: high - low + 1 }, (_, i) => 10 ** (low + i)),
+    label: (v: number) => v.toLocaleString('en-US'),
+  };
+};
 
 const panel = (a: Axis, title: string, series: [Strategy, number[]][]): string => {
   const { width, height } = PANEL;
   const px = (i: number) => a.x + (a.xs.length === 1 ? width / 2 : (i * width) / (a.xs.length - 1));
-  const py = (v: number) => a.y + height - (v / a.max) * height;
+  const py = (v: number) => a.y + height - a.scale(v) * height;
   const out = [
     `<rect x="${a.x}" y="${a.y}" width="${width}" height="${height}" fill="#fafafa" stroke="#bbb"/>`,
   ];
-  for (let k = 0; k <= 4; k++) {
-    const v = (a.max * k) / 4;
+  for (const v of a.ticks) {
     out.push(
       `<line x1="${a.x}" x2="${a.x + width}" y1="${py(v)}" y2="${py(v)}" stroke="#e2e2e2"/>`,
     );
@@ -82,7 +94,7 @@ export const strategiesSvg = (rows: readonly StrategyRow[], subtitle: string): s
   const strategies = (['driftless', 'barriers', 'naive'] as Strategy[]).filter((s) =>
     rows.some((r) => r.strategy === s),
   );
-  const rate = niceMax(Math.max(...rows.map((r) => r.branchesPerSec)));
+  const rate = rateAxis(rows.map((r) => r.branchesPerSec));
   const value = (s: Strategy, o: number, pick: (r: StrategyRow) => number) =>
     xs.map((p) => {
       const row = rows.find((r) => r.strategy === s && r.overlap === o && r.parallelism === p);
@@ -92,7 +104,7 @@ export const strategiesSvg = (rows: readonly StrategyRow[], subtitle: string): s
   overlaps.forEach((o, c) => {
     const x = PANEL.left + c * (PANEL.width + PANEL.gapX);
     const title = `overlap ${Math.round(o * 100)}%`;
-    const top = { x, y: PANEL.top, xs, max: 100, label: (v: number) => `${v}%` };
+    const top = { x, y: PANEL.top, xs, ...percentAxis };
     body.push(
       panel(
         top,
@@ -100,13 +112,7 @@ export const strategiesSvg = (rows: readonly StrategyRow[], subtitle: string): s
         strategies.map((s) => [s, value(s, o, (r) => r.silentCorruption * 100)]),
       ),
     );
-    const bottom = {
-      x,
-      y: PANEL.top + PANEL.height + PANEL.gapY,
-      xs,
-      max: rate,
-      label: (v: number) => Math.round(v).toLocaleString('en-US'),
-    };
+    const bottom = { x, y: PANEL.top + PANEL.height + PANEL.gapY, xs, ...rate };
     body.push(
       panel(
         bottom,
@@ -138,7 +144,7 @@ export const strategiesSvg = (rows: readonly StrategyRow[], subtitle: string): s
     text(W - 20, 34, subtitle, 'font-size="13" text-anchor="end" fill="#555"'),
     ...legend,
     rowLabel(PANEL.top + PANEL.height / 2, 'silent corruption (% of entities)'),
-    rowLabel(PANEL.top + PANEL.height * 1.5 + PANEL.gapY, 'throughput (branches/s)'),
+    rowLabel(PANEL.top + PANEL.height * 1.5 + PANEL.gapY, 'throughput (branches/s, log scale)'),
     ...body,
     text(
       W / 2,
