@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { parsePointer } from '../../src/events/jsonPointer';
-import type { EntityRef } from '../../src/events/schemas/common';
 import type { Op } from '../../src/events/schemas/ops';
 import type { SynchronousMode } from '../../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
@@ -10,13 +8,11 @@ import { sealPhase } from '../../src/promoter/phaseSeals';
 import { createPromoter } from '../../src/promoter/promoter';
 import { createEmbeddedTopic } from '../../src/publishers/embedded/embeddedTopic';
 import { createPublisher } from '../../src/publishers/publisher';
-import { createHeadProvenance } from '../../src/reconcilers/headProvenance';
 import { openBranch, type BranchWriter } from '../../src/sdk/openBranch';
 import { runService } from '../../src/service/runService';
-import type { ReadView } from './agents';
+import { headReader } from './driftlessReads';
 import { promoteInitialDocuments } from './driftlessSetup';
 import { invoiceType, vendorType } from './invoice';
-import { hasLineValue } from './localState';
 import type { Runtime } from './runtime';
 import { driftlessOutcome } from './driftlessOutcome';
 import { createSettlements } from './settlements';
@@ -29,7 +25,6 @@ const ACTORS: Record<Task['kind'], string> = {
   'remove-vendor': 'vendor-cleanup',
   summarize: 'summarizer',
 };
-const NOBODY = { branchIds: [], phase: '', actor: '' };
 
 const push = (writer: BranchWriter, ops: readonly Op[]) => {
   for (const op of ops) {
@@ -65,21 +60,7 @@ export const createDriftlessRuntime = (options: {
   const stop = new AbortController();
   let service: Promise<void> = Promise.resolve();
 
-  const headDoc = (entity: EntityRef) => {
-    const head = store.head(entity);
-    if (head === undefined) throw new Error(`bench: ${entity.type}/${entity.id} has no head`);
-    return { head, doc: store.version(head.versionId)!.doc };
-  };
-  const readHead = (entity: EntityRef): [string, ReadView] => {
-    const { head, doc } = headDoc(entity);
-    const provenance = createHeadProvenance(NOBODY, head.provenance);
-    const confidenceAt = (path: string) =>
-      hasLineValue(doc, path)
-        ? (provenance.by(parsePointer(path) ?? []).confidence ?? 1)
-        : undefined;
-    const vendorActive = (id: string) => headDoc({ type: 'vendor', id }).doc.status === 'active';
-    return [head.versionId, { doc, confidenceAt, vendorActive }];
-  };
+  const readHead = headReader(store);
 
   return {
     setup: async (workload) => {
