@@ -15,9 +15,17 @@ export interface BenchArgs {
   /** Size of the big log. */
   events: number;
   log: LogKind;
+  /** Flags of this benchmark alone (see OWN_FLAGS), as given. */
+  own: Record<string, string>;
   /** The command that reproduces this run. */
   command: string;
 }
+
+/** Flags only one benchmark takes, by benchmark name. */
+export const OWN_FLAGS: Record<string, readonly string[]> = {
+  strategies: ['seed', 'branches', 'parallelism', 'overlap', 'synchronous', 'chart'],
+};
+const ALL_OWN = [...new Set(Object.values(OWN_FLAGS).flat())];
 
 /** A bad command line: main prints the message on one line and exits with code 2. */
 export class UsageError extends Error {}
@@ -35,6 +43,7 @@ export const parseBenchArgs = (argv: readonly string[]): BenchArgs => {
         json: { type: 'boolean', default: false },
         events: { type: 'string' },
         log: { type: 'string', default: 'sqlite' },
+        ...Object.fromEntries(ALL_OWN.map((flag) => [flag, { type: 'string' as const }])),
       },
     });
   } catch (error) {
@@ -51,15 +60,25 @@ export const parseBenchArgs = (argv: readonly string[]): BenchArgs => {
     throw new UsageError(`unknown --log "${values.log}" (known: ${LOGS.join(', ')})`);
   const defaultEvents = values.log === 'esdb' ? DEFAULT_EVENTS_ESDB : DEFAULT_EVENTS;
   const events = values.events === undefined ? defaultEvents : parseCount(values.events);
+  const own: Record<string, string> = {};
+  for (const flag of ALL_OWN) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value !== 'string') continue;
+    if (!(OWN_FLAGS[name] ?? []).includes(flag))
+      throw new UsageError(`--${flag} is not a flag of the ${name} benchmark`);
+    own[flag] = value;
+  }
   const flags = [
     events === defaultEvents ? '' : ` --events ${events}`,
     values.log === 'sqlite' ? '' : ` --log ${String(values.log)}`,
+    ...Object.entries(own).map(([flag, value]) => ` --${flag} ${value}`),
   ].join('');
   return {
     name,
     json: values.json,
     events,
     log: values.log,
+    own,
     command: `npm run bench -- ${name}${flags}`,
   };
 };

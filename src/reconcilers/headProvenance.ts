@@ -1,6 +1,7 @@
 import { formatPointer, parsePointer } from '../events/jsonPointer';
 import type { Decision } from '../events/schemas/entityEvents';
 import { jsonEqual } from './json';
+import { RULES } from './mergeContext';
 import type { Provenance } from './mergeRules';
 
 interface Node {
@@ -46,20 +47,33 @@ export const createHeadProvenance = (
     else node.at = at;
   };
   for (const [pointer, at] of entries) put(parsePointer(pointer) ?? [], at);
+  const by = (path: readonly string[]): Provenance => {
+    let found = root.at ?? fallback;
+    let node: Node | undefined = root;
+    for (const segment of path) {
+      node = node.children?.get(segment);
+      if (node === undefined) break;
+      if (node.at !== undefined) found = node.at;
+    }
+    return found;
+  };
+  /** Keeps who wrote the value (and what is below it); only the confidence goes up. */
+  const raise = (d: Decision) => {
+    const path = parsePointer(d.path) ?? [];
+    const current = by(path);
+    if (d.confidence === undefined || (current.confidence ?? 1) >= d.confidence) return;
+    nodeAt(path).at = { ...current, branchIds: d.branchIds, confidence: d.confidence };
+  };
   return {
-    by: (path) => {
-      let found = root.at ?? fallback;
-      let node: Node | undefined = root;
-      for (const segment of path) {
-        node = node.children?.get(segment);
-        if (node === undefined) break;
-        if (node.at !== undefined) found = node.at;
-      }
-      return found;
-    },
+    by,
     record: (decisions, writer) => {
       for (const d of decisions) {
-        if (jsonEqual(d.chosen, d.ours)) continue; // the head kept its value and its provenance
+        if (jsonEqual(d.chosen, d.ours)) {
+          // The head kept its value and its provenance, but a surer branch that made the same
+          // change raises its confidence: a later conflict is weighed against the surer writer.
+          if (d.rule === RULES.SAME_CHANGE && d.chosen !== undefined) raise(d);
+          continue;
+        }
         const at: Provenance = { branchIds: d.branchIds, phase: writer.phase, actor: writer.actor };
         if (d.confidence !== undefined) at.confidence = d.confidence;
         put(parsePointer(d.path) ?? [], d.chosen === undefined ? undefined : at);

@@ -1,7 +1,7 @@
 import { childOf, elementKey, isContainer, withChildren, type ChildChange } from './containers';
 import { isObject, jsonEqual, own, type Json, type JsonObject } from './json';
 import { keepTheirsOrder, mergeKeyed, mergeSet } from './mergeCollections';
-import { decide, RULES, type MergeContext, type Sides } from './mergeContext';
+import { decide, RULES, theirsConfidence, type MergeContext, type Sides } from './mergeContext';
 import { belowMinimum, discardBelowMinimum, resolveConflict, takeTheirs } from './resolveConflict';
 import type { TouchedNode } from './touchedPaths';
 
@@ -61,7 +61,9 @@ export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
   if (collection === undefined && fits(isObject)) return mergeFields(ctx, s);
   if (jsonEqual(ours, theirs)) {
     const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
-    return decide(ctx, s, ours, RULES.SAME_CHANGE, { branchIds });
+    // The branch's confidence goes with the decision: the head's provenance keeps the surer one.
+    const confidence = theirsConfidence(ctx, s.path);
+    return decide(ctx, s, ours, RULES.SAME_CHANGE, { branchIds, confidence });
   }
   if (collection?.kind === 'set' && fits(Array.isArray)) return mergeSet(ctx, s);
   if (jsonEqual(ours, base))
