@@ -11,7 +11,7 @@ import {
   type RebuiltVersion,
 } from './rebuildVersion';
 import { createReplayState, type ReplayState } from './replayState';
-import { checkUntil, entityHistory, isPast, wholeLog, type ReplayUntil } from './replaySource';
+import { checkLogPoint, entityHistory, isPast, wholeLog, type LogPoint } from './replaySource';
 
 export interface ReplayOptions {
   log: EventLog;
@@ -20,7 +20,7 @@ export interface ReplayOptions {
   /** @defaultValue streamNames('driftless') */
   streams?: StreamNames;
   /** @defaultValue the whole log */
-  until?: ReplayUntil;
+  until?: LogPoint;
   /** Only this entity's history (its stream and its settled branches' streams). */
   entity?: EntityRef;
   /** Events read per page. @defaultValue 1000 */
@@ -153,7 +153,7 @@ const recover = async (
 export const replay = async (options: ReplayOptions): Promise<ReplaySummary> => {
   const { log, entity, pageSize = 1000 } = options;
   const streams = options.streams ?? streamNames();
-  await checkUntil(log, options.until);
+  await checkLogPoint(log, options.until);
   const state = createReplayState();
   const pages =
     entity === undefined ? wholeLog(log, streams, pageSize) : entityHistory(log, streams, entity);

@@ -3,11 +3,11 @@ import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import type { StreamNames } from '../events/streams';
 
-/** Where a replay stops: after a log position, or before the first event recorded later. */
-export type ReplayUntil = { position: number } | { time: string };
+/** A point in the log: a position, or a time (compared with each event's `recordedAt`). */
+export type LogPoint = { position: number } | { time: string };
 
 /** Whether an event lies past the end of the replay. */
-export const isPast = (until: ReplayUntil | undefined, event: RecordedEvent): boolean =>
+export const isPast = (until: LogPoint | undefined, event: RecordedEvent): boolean =>
   until === undefined
     ? false
     : 'position' in until
@@ -81,28 +81,32 @@ export async function* entityHistory(
 }
 
 /**
- * Checks a replay limit against the log: a position must be one the log has reached.
+ * Checks a point given as `name` against the log: a position must be one the log has reached.
  * @throws ValidationError for a position past the end of the log
  */
-export const checkUntil = async (log: EventLog, until: ReplayUntil | undefined): Promise<void> => {
-  if (until === undefined || !('position' in until)) return;
-  const [atOrAfter] = await log.readAll({ fromPosition: until.position, limit: 1 });
+export const checkLogPoint = async (
+  log: EventLog,
+  point: LogPoint | undefined,
+  name = 'until',
+): Promise<void> => {
+  if (point === undefined || !('position' in point)) return;
+  const [atOrAfter] = await log.readAll({ fromPosition: point.position, limit: 1 });
   if (atOrAfter === undefined)
     throw new ValidationError(
       [
         {
-          path: '/until',
+          path: `/${name}`,
           expected: 'a position the log has reached',
-          received: String(until.position),
+          received: String(point.position),
           message: 'past the end of the log',
         },
       ],
-      'bad replay limit',
+      `bad --${name}`,
     );
 };
 
-/** `--until` text: a log position (a whole number) or an ISO 8601 time. */
-export const parseUntil = (text: string): ReplayUntil => {
+/** `--until` / `--since` text: a log position (a whole number) or an ISO 8601 time. */
+export const parseLogPoint = (text: string, name = 'until'): LogPoint => {
   if (/^\d+$/.test(text)) return { position: Number(text) };
   const time = Date.parse(text);
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(time))
@@ -110,12 +114,12 @@ export const parseUntil = (text: string): ReplayUntil => {
   throw new ValidationError(
     [
       {
-        path: '/until',
+        path: `/${name}`,
         expected: 'a log position (e.g. 1200) or an ISO time (e.g. 2026-01-31T12:00:00Z)',
         received: text,
         message: 'not a position or a time',
       },
     ],
-    'bad replay limit',
+    `bad --${name}`,
   );
 };

@@ -83,6 +83,7 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     log,
     streams,
     ids,
+    now,
     r,
     cases: [],
     afterEnrichment: [],
