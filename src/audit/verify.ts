@@ -32,6 +32,8 @@ export interface VersionMismatch {
   recomputed?: VersionFacts;
   /** Where the recorded and recomputed documents differ. */
   diff: DocumentDifference[];
+  /** Where the recorded and recomputed decisions differ (`/<index>/<field>`). */
+  decisionsDiff: DocumentDifference[];
 }
 
 export type VerifyResult =
@@ -64,7 +66,13 @@ export const compareVersion = ({
     recorded: facts(v),
   };
   if (E.isLeft(rebuilt))
-    return { ...where, reason: `cannot be rebuilt: ${rebuilt.left}`, fields: [], diff: [] };
+    return {
+      ...where,
+      reason: `cannot be rebuilt: ${rebuilt.left}`,
+      fields: [],
+      diff: [],
+      decisionsDiff: [],
+    };
   const r = rebuilt.right;
   const fields = (
     [
@@ -89,7 +97,11 @@ export const compareVersion = ({
   ]
     .filter((part) => part !== '')
     .join('; ');
-  return { ...where, reason, fields, recomputed: facts(r), diff };
+  const decisionsDiff = diffDocuments(
+    v.decisions as unknown as Json,
+    r.decisions as unknown as Json,
+  );
+  return { ...where, reason, fields, recomputed: facts(r), diff, decisionsDiff };
 };
 
 /**

@@ -20,11 +20,15 @@ const withService = async <T>(config: ServiceConfig, work: (s: OpenService) => P
   }
 };
 
+/** 'theirs-only' is the merge's name for a change the branch alone made. */
+const ruleText = (rule: string) =>
+  rule === 'theirs-only' || rule === 'only change' ? `${rule} (the only change)` : rule;
+
 const describe = (e: BlameEntry) =>
   [
-    `v${e.ordinal} ${e.versionId} ${e.promotedAt} ${e.phase}`,
-    `  ${e.branchIds.map((b, i) => `${b} (${e.actors[i] ?? '?'})`).join(', ')}`,
-    `  ${e.value === undefined ? 'removed' : JSON.stringify(e.value)}  [${e.rules.join(', ')}]`,
+    `v${e.ordinal} ${e.versionId}  ${e.promotedAt}  phase ${e.phase}`,
+    `  ${e.branchIds.map((b, i) => `branch ${b} by ${e.actors[i] ?? '?'}`).join(', ')}`,
+    `  value ${e.value === undefined ? '(removed)' : JSON.stringify(e.value)}  rule ${e.rules.map(ruleText).join(', ')}`,
   ].join('\n');
 
 /** `driftless blame <type/id> <pointer>`: every change to one field, newest last. */

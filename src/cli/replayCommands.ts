@@ -72,6 +72,10 @@ const describeMismatch = (m: VersionMismatch) =>
   [
     `MISMATCH at version ${m.versionId} (v${m.ordinal} of ${m.entity.type}/${m.entity.id}, log position ${m.position}, branch ${m.branchIds.join(', ') || 'none'})`,
     `  ${m.reason}`,
+    ...m.decisionsDiff.map(
+      (d) =>
+        `  decision ${d.path}  recorded ${JSON.stringify(d.recorded) ?? 'nothing'}  recomputed ${JSON.stringify(d.recomputed) ?? 'nothing'}`,
+    ),
     ...m.diff.map(
       (d) =>
         `  ${d.path || '(root)'}  recorded ${JSON.stringify(d.recorded) ?? 'nothing'}  recomputed ${JSON.stringify(d.recomputed) ?? 'nothing'}`,
