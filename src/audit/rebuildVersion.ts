@@ -100,6 +100,9 @@ export const applyVersion = (
   const fallback = { branchIds: version.branchIds, phase: writer.phase, actor: writer.actor };
   const provenance = createHeadProvenance(fallback, head?.provenance ?? []);
   provenance.record(version.decisions, writer);
+  // What a version changed is only read for a later stale branch's overlap: worked out then.
+  let changed: string[] | undefined =
+    version.decisions.length === 0 ? changedPaths(version, () => headDoc) : undefined;
   const row: VersionRow = {
     versionId: version.versionId,
     entity: version.entity,
@@ -111,7 +114,9 @@ export const applyVersion = (
     hash: version.hash,
     promotedAt: version.promotedAt,
     doc: version.doc,
-    changed: changedPaths(version, () => headDoc),
+    get changed() {
+      return (changed ??= changedPaths(version, () => undefined));
+    },
   };
   state.promoted(row, provenance.entries(), v.branchIds);
   return row;

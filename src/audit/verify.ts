@@ -57,6 +57,16 @@ export const compareVersion = ({
   rebuilt,
 }: ReplayedVersion): VersionMismatch | undefined => {
   const v = recorded.data;
+  const r = E.isRight(rebuilt) ? rebuilt.right : undefined;
+  const agrees =
+    r !== undefined &&
+    r.hash === v.hash &&
+    r.depth === v.depth &&
+    r.phase === v.phase &&
+    jsonEqual(r.parents, v.parents) &&
+    jsonEqual(r.doc, v.doc) &&
+    jsonEqual(r.decisions as unknown as Json, v.decisions as unknown as Json);
+  if (agrees) return undefined;
   const where = {
     versionId: v.versionId,
     entity: v.entity,
@@ -65,15 +75,14 @@ export const compareVersion = ({
     branchIds: v.branchIds,
     recorded: facts(v),
   };
-  if (E.isLeft(rebuilt))
+  if (r === undefined)
     return {
       ...where,
-      reason: `cannot be rebuilt: ${rebuilt.left}`,
+      reason: `cannot be rebuilt: ${E.isLeft(rebuilt) ? rebuilt.left : ''}`,
       fields: [],
       diff: [],
       decisionsDiff: [],
     };
-  const r = rebuilt.right;
   const fields = (
     [
       ['hash', r.hash === v.hash],
@@ -84,7 +93,6 @@ export const compareVersion = ({
       ['phase', r.phase === v.phase],
     ] as const
   ).flatMap(([field, same]) => (same ? [] : [field]));
-  if (fields.length === 0) return undefined;
   const diff = diffDocuments(v.doc, r.doc);
   const reason = [
     r.hash === v.hash
