@@ -184,10 +184,6 @@ export {
   type Bucket,
   type DriftReport,
 } from './audit/driftReport';
-export {
-  createDriftObserver,
-  DRIFT_EVENT_TYPES,
-  type DriftObservation,
-} from './audit/driftObservations';
+export { createDriftObserver, type DriftObservation } from './audit/driftObservations';
 export { followDriftMetrics, type DriftMetrics } from './audit/driftMetrics';
 export { startMetricsServer, type MetricsServer } from './service/metricsServer';

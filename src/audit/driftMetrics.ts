@@ -1,6 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { EventLog } from '../events/eventLog';
-import { createDriftObserver, DRIFT_EVENT_TYPES, type DriftObservation } from './driftObservations';
+import { streamNames, type StreamNames } from '../events/streams';
+import { createDriftObserver, type DriftObservation } from './driftObservations';
 import { LATENCY_BUCKETS_MS, STALENESS_BUCKETS } from './driftReport';
 
 /** The drift figures of `driftless drift` as Prometheus metrics, fed as the log grows. */
@@ -57,7 +58,10 @@ const metricsIn = (registry: Registry) => ({
 export const followDriftMetrics = (options: {
   log: EventLog;
   signal: AbortSignal;
+  /** @defaultValue streamNames('driftless') */
+  streams?: StreamNames;
 }): DriftMetrics => {
+  const streams = options.streams ?? streamNames();
   const registry = new Registry();
   const m = metricsIn(registry);
   const record = (o: DriftObservation) => {
@@ -76,7 +80,7 @@ export const followDriftMetrics = (options: {
   let position = 0;
   const done = (async () => {
     const events = options.log.subscribe({
-      filter: { eventTypes: DRIFT_EVENT_TYPES },
+      filter: { streamPrefixes: [streams.branchPrefix, streams.entityPrefix] },
       signal: options.signal,
     });
     for await (const event of events) {

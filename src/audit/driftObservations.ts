@@ -1,4 +1,3 @@
-import type { EventType } from '../events/catalogue';
 import type { RecordedEvent } from '../events/eventLog';
 import { RULES } from '../reconcilers/mergeContext';
 
@@ -10,15 +9,6 @@ export type DriftObservation =
   | { kind: 'conflict'; path: string; rule: string }
   /** A branch went to quarantine, with the distinct codes of its violations. */
   | { kind: 'quarantine'; codes: string[] };
-
-/** The events drift metrics read; everything else is skipped. */
-export const DRIFT_EVENT_TYPES: readonly EventType[] = [
-  'BranchCommitted',
-  'DivergenceDetected',
-  'VersionPromoted',
-  'BranchQuarantined',
-  'BranchAbandoned',
-];
 
 export const UNRESOLVED = 'unresolved';
 
