@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
-import { applyVersion, type Promotion } from '../src/audit/rebuildVersion';
+import type { Promotion } from '../src/audit/entityHistory';
+import { applyVersion } from '../src/audit/rebuildVersion';
 import { createReplayState } from '../src/audit/replayState';
 import { canonicalJson } from '../src/events/canonicalJson';
 import type { DriftlessEvent } from '../src/events/catalogue';

@@ -1,6 +1,4 @@
 import * as E from 'fp-ts/Either';
-import type { EventOfType } from '../events/catalogue';
-import type { RecordedEvent } from '../events/eventLog';
 import { versionHash } from '../events/hash';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { changedPaths } from '../projections/lineage';
@@ -8,9 +6,8 @@ import type { VersionRow } from '../projections/projectionStore';
 import { reconcileBranch } from '../projections/reconcileBranch';
 import { createHeadProvenance } from '../reconcilers/headProvenance';
 import type { Candidate, MergeFailure } from '../reconcilers/reconcile';
+import type { Promotion } from './entityHistory';
 import type { ReplayState } from './replayState';
-
-export type Promotion = RecordedEvent & EventOfType<'VersionPromoted'>;
 
 /** A version as replay recomputed it from the branch events (never from the recorded doc). */
 export type RebuiltVersion = Omit<VersionRow, 'ordinal' | 'changed'> & Candidate;

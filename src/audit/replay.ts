@@ -1,17 +1,13 @@
-import type * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/Either';
 import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { EntityRegistry } from '../projections/defineEntity';
 import type { JsonObject } from '../reconcilers/json';
-import {
-  applyVersion,
-  rebuildVersion,
-  type Promotion,
-  type RebuiltVersion,
-} from './rebuildVersion';
+import { applyVersion, rebuildVersion, type RebuiltVersion } from './rebuildVersion';
+import type { Promotion } from './entityHistory';
 import { createReplayState, type ReplayState } from './replayState';
-import { checkLogPoint, entityHistory, isPast, wholeLog, type LogPoint } from './replaySource';
+import { checkLogPoint, entityEvents, isPast, wholeLog, type LogPoint } from './replaySource';
 
 export interface ReplayOptions {
   log: EventLog;
@@ -75,27 +71,34 @@ const apply = (
 ): boolean => {
   switch (event.type) {
     case 'BranchOpened':
-      return (void state.opened(event), false);
+      state.opened(event);
+      break;
     case 'MutationRecorded':
-      return (void state.mutated(event), false);
+      state.mutated(event);
+      break;
     case 'BranchCommitted':
-      return (void state.committed(event), false);
+      state.committed(event);
+      break;
     case 'BranchAbandoned':
-      return (void state.abandoned(event.data.branchId), false);
+      state.abandoned(event.data.branchId);
+      break;
     case 'BranchQuarantined':
-      return (void state.quarantined(event.data.branchId), false);
+      state.quarantined(event.data.branchId);
+      break;
     case 'QuarantineReleased':
-      return (void state.released(event.data.branchId), false);
+      state.released(event.data.branchId);
+      break;
     case 'VersionPromoted': {
       const rebuilt = rebuildVersion(state, options.registry, event);
       const { ordinal } = applyVersion(state, event, rebuilt);
       counts.versions += 1;
-      if (rebuilt._tag === 'Left') counts.unrebuilt += 1;
+      if (E.isLeft(rebuilt)) counts.unrebuilt += 1;
       return options.onVersion?.({ recorded: event, ordinal, rebuilt }) === 'stop';
     }
     default:
-      return false;
+      break;
   }
+  return false;
 };
 
 const run = async (
@@ -137,7 +140,7 @@ const recover = async (
   const sub = createReplayState();
   sub.pin(baseVersionId!);
   const { onVersion: _v, onProgress: _p, until: _u, ...rest } = options;
-  await run(sub, rest, entityHistory(options.log, streams, entity, opened.position));
+  await run(sub, rest, entityEvents(options.log, streams, entity, opened.position));
   const window = sub.window(entity);
   const from = window.findIndex((v) => v.versionId === baseVersionId);
   state.restore(entity, baseVersionId!, from < 0 ? [] : window.slice(from));
@@ -156,7 +159,7 @@ export const replay = async (options: ReplayOptions): Promise<ReplaySummary> => 
   await checkLogPoint(log, options.until);
   const state = createReplayState();
   const pages =
-    entity === undefined ? wholeLog(log, streams, pageSize) : entityHistory(log, streams, entity);
+    entity === undefined ? wholeLog(log, streams, pageSize) : entityEvents(log, streams, entity);
   const counts = await run(state, options, pages);
   const heads = [...state.heads()].map(({ entity: e, versionId, ordinal }) => {
     const { hash, doc } = state.reader.version(versionId)!;

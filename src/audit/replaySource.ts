@@ -60,7 +60,7 @@ const readOrNothing = (log: EventLog, stream: string) =>
  * in log order (open branches never became a version, so they change no head). Only events
  * before `before` when given.
  */
-export async function* entityHistory(
+export async function* entityEvents(
   log: EventLog,
   streams: StreamNames,
   entity: EntityRef,
