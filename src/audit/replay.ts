@@ -7,7 +7,7 @@ import type { JsonObject } from '../reconcilers/json';
 import { applyVersion, rebuildVersion, type RebuiltVersion } from './rebuildVersion';
 import type { Promotion } from './entityHistory';
 import { createReplayState, type ReplayState } from './replayState';
-import { checkLogPoint, entityEvents, isPast, wholeLog, type LogPoint } from './replaySource';
+import { checkLogPoint, entityEvents, pastPoint, wholeLog, type LogPoint } from './replaySource';
 
 export interface ReplayOptions {
   log: EventLog;
@@ -108,9 +108,10 @@ const run = async (
 ): Promise<Counts> => {
   const streams = options.streams ?? streamNames();
   const counts: Counts = { events: 0, versions: 0, unrebuilt: 0, position: 0, stopped: false };
+  const isPast = pastPoint(options.until);
   for await (const page of pages) {
     for (const event of page) {
-      if (isPast(options.until, event)) return counts;
+      if (isPast(event)) return counts;
       if (
         event.type === 'BranchOpened' &&
         state.forgot(event.data.entity, event.data.baseVersionId)

@@ -6,13 +6,13 @@ import type { StreamNames } from '../events/streams';
 /** A point in the log: a position, or a time (compared with each event's `recordedAt`). */
 export type LogPoint = { position: number } | { time: string };
 
-/** Whether an event lies past the end of the replay. */
-export const isPast = (until: LogPoint | undefined, event: RecordedEvent): boolean =>
-  until === undefined
-    ? false
-    : 'position' in until
-      ? event.position > until.position
-      : Date.parse(event.metadata.recordedAt) > Date.parse(until.time);
+/** Whether an event lies past a point of the log (never, without one). */
+export const pastPoint = (point: LogPoint | undefined): ((event: RecordedEvent) => boolean) => {
+  if (point === undefined) return () => false;
+  if ('position' in point) return (event) => event.position > point.position;
+  const time = Date.parse(point.time);
+  return (event) => Date.parse(event.metadata.recordedAt) > time;
+};
 
 /**
  * Every branch and entity event, in log order, a page at a time: only one page is held, so a
