@@ -11,7 +11,7 @@ export interface ReplayResult {
   eventsPerSec: number;
   verifySeconds: number;
   fillSeconds: number;
-  /** Heap in use after each tenth of the log. */
+  /** Heap in use after a full collection, after each tenth of the log. */
   heapMbSamples: number[];
   rssMbPeak: number;
 }
@@ -47,7 +47,7 @@ export const printReplayReport = (args: BenchArgs, r: ReplayResult): void => {
       '',
       `log             ${int(r.events)} events, ${int(r.versions)} versions of ${int(r.liveEntities)} entities (filled in ${r.fillSeconds.toFixed(1)} s)`,
       `replay + verify ${int(r.eventsPerSec)} events/s (${r.verifySeconds.toFixed(1)} s)   target ≥ ${int(TARGET)}: ${r.eventsPerSec >= TARGET ? 'PASS' : 'FAIL'}`,
-      `heap in use     ${r.heapMbSamples.join(', ')} MB after each tenth; peak RSS ${r.rssMbPeak} MB`,
+      `heap in use     ${r.heapMbSamples.join(', ')} MB after each tenth (after a full GC); peak RSS ${r.rssMbPeak} MB`,
       `live state      ${int(r.liveEntities)} heads, ${int(r.openBranches)} branches left quarantined`,
     ].join('\n'),
   );

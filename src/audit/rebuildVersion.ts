@@ -94,8 +94,9 @@ export const applyVersion = (
     : { ...v, hash: `unrebuilt:${v.hash}`, doc: headDoc ?? {}, decisions: [] };
   const branch = v.branchIds.length === 1 ? state.reader.branch(v.branchIds[0]!) : undefined;
   const writer = { phase: version.phase, actor: branch?.actor ?? event.metadata.actor };
+  // As the lineage projection does, on the head's tree rather than on a copy of it.
   const fallback = { branchIds: version.branchIds, phase: writer.phase, actor: writer.actor };
-  const provenance = createHeadProvenance(fallback, head?.provenance ?? []);
+  const provenance = state.provenanceOf(v.entity) ?? createHeadProvenance(fallback);
   provenance.record(version.decisions, writer);
   // What a version changed is only read for a later stale branch's overlap: worked out then.
   let changed: string[] | undefined =
@@ -115,6 +116,6 @@ export const applyVersion = (
       return (changed ??= changedPaths(version, () => undefined));
     },
   };
-  state.promoted(row, provenance.entries(), v.branchIds);
+  state.promoted(row, provenance, v.branchIds);
   return row;
 };

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import type { BranchRow, HeadRow, LineageReader, VersionRow } from '../projections/projectionStore';
+import type { HeadProvenance } from '../reconcilers/headProvenance';
 
 type Recorded<T extends EventType> = RecordedEvent & EventOfType<T>;
 
@@ -15,6 +16,8 @@ interface LiveBranch {
 /** One entity's versions still needed: from the oldest an open branch started from to the head. */
 interface EntityLine {
   head: HeadRow;
+  /** Who wrote each value of the head, kept as a tree and updated in place. */
+  provenance: HeadProvenance;
   /** Contiguous, oldest first; the last is the head. */
   window: VersionRow[];
 }
@@ -157,13 +160,21 @@ export const createReplayState = () => {
       if (branch?.row.status === 'quarantined') branch.row.status = 'committed';
     },
     /** A version became its entity's head; the branches it promoted are over. */
-    promoted: (version: VersionRow, provenance: HeadRow['provenance'], branchIds: string[]) => {
+    promoted: (version: VersionRow, provenance: HeadProvenance, branchIds: string[]) => {
       const { entity, versionId, ordinal } = version;
-      const head = { entity, versionId, ordinal, provenance };
+      // Listed when a branch is reconciled against this head, not at every promotion.
+      const head: HeadRow = {
+        entity,
+        versionId,
+        ordinal,
+        get provenance() {
+          return provenance.entries();
+        },
+      };
       const line = lines.get(entity);
-      if (line === undefined) lines.set(entity, { head, window: [version] });
+      if (line === undefined) lines.set(entity, { head, provenance, window: [version] });
       else {
-        line.head = head;
+        Object.assign(line, { head, provenance });
         line.window.push(version);
       }
       versions.set(version.versionId, version);
@@ -183,6 +194,8 @@ export const createReplayState = () => {
     /** Keeps a version (and those after it) even before any branch started from it. */
     pin: (versionId: string) => pins.set(versionId, (pins.get(versionId) ?? 0) + 1),
     window: (entity: EntityRef): readonly VersionRow[] => lines.get(entity)?.window ?? [],
+    /** The head's provenance tree, which the next promotion updates. */
+    provenanceOf: (entity: EntityRef): HeadProvenance | undefined => lines.get(entity)?.provenance,
   };
 };
 
