@@ -41,6 +41,8 @@ describe('driftless replay, verify, drift and lineage --html', () => {
       0,
       expect.objectContaining({ verified: true }),
     ]);
+    // A progress bar on stderr (plain lines when stderr is not a terminal).
+    expect(verified.stderr).toMatch(/^replay \[#+\] \d+\/\d+ 100%/m);
     const drift = JSON.parse(cli(['drift', '--json', ...config]).stdout) as { promotions: number };
     expect(drift.promotions).toBe(summary.versions);
 
