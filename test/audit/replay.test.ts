@@ -10,6 +10,7 @@ import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
 import { openProjectionStore } from '../../src/projections/projectionStore';
 import { createPromoter } from '../../src/promoter/promoter';
+import { releaseQuarantine } from '../../src/promoter/quarantine';
 import { openBranch } from '../../src/sdk/openBranch';
 import { tempDir } from '../support/tempDir';
 
@@ -184,5 +185,36 @@ describe('replay and verify', () => {
     expect(result).toMatchObject({ verified: true, summary: { versions: 6 } });
     const summary = await replay({ log, registry: notes });
     expect(summary.heads[0]).toMatchObject({ versionId: merged, doc: { a: 5, b: 7 } });
+  });
+
+  it('replays a branch promoted after it was released from quarantine', async () => {
+    const memo = defineEntity({
+      type: 'memo',
+      schema: z.strictObject({ note: z.string().optional(), n: z.number().optional() }),
+    });
+    const memos = createRegistry([memo]);
+    const log = createMemoryEventLog();
+    const store = openProjectionStore(':memory:');
+    const promoter = createPromoter({ log, store, registry: memos });
+    const entity = { type: 'memo', id: 'M-1' };
+    const open = () => openBranch({ log, entity, phase: 'p', actor: 'x' });
+    await (await open()).set('/note', 'a').commit();
+    await promoter.runOnce();
+    const [first, second] = [await open(), await open()];
+    await first.set('/note', 'b').commit();
+    await second.set('/note', 'c').set('/n', 1).commit();
+    await promoter.runOnce();
+    expect(store.branch(second.branchId)!.status).toBe('quarantined');
+    // The head goes back to the base value: released, the second branch merges cleanly.
+    await (await open()).set('/note', 'a').commit();
+    await promoter.runOnce();
+    await releaseQuarantine({ log, store, branchId: second.branchId, by: 'ops', reason: 'r' });
+    await promoter.runOnce();
+    expect(store.branch(second.branchId)!.status).toBe('promoted');
+    expect(store.version(store.head(entity)!.versionId)!.doc).toEqual({ note: 'c', n: 1 });
+    expect(await verify({ log, registry: memos })).toMatchObject({
+      verified: true,
+      summary: { versions: 4, openBranches: 0 },
+    });
   });
 });
