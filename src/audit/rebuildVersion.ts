@@ -98,9 +98,6 @@ export const applyVersion = (
   const fallback = { branchIds: version.branchIds, phase: writer.phase, actor: writer.actor };
   const provenance = state.provenanceOf(v.entity) ?? createHeadProvenance(fallback);
   provenance.record(version.decisions, writer);
-  // What a version changed is only read for a later stale branch's overlap: worked out then.
-  let changed: string[] | undefined =
-    version.decisions.length === 0 ? changedPaths(version, () => headDoc) : undefined;
   const row: VersionRow = {
     versionId: version.versionId,
     entity: version.entity,
@@ -112,9 +109,8 @@ export const applyVersion = (
     hash: version.hash,
     promotedAt: version.promotedAt,
     doc: version.doc,
-    get changed() {
-      return (changed ??= changedPaths(version, () => undefined));
-    },
+    // Worked out now, so the decisions need not be kept.
+    changed: changedPaths(version, () => headDoc),
   };
   state.promoted(row, provenance, v.branchIds);
   return row;

@@ -22,6 +22,23 @@ interface EntityLine {
   window: VersionRow[];
 }
 
+/**
+ * A head whose provenance is listed when a branch is reconciled against it, not at every
+ * promotion. A class: an object literal with a getter would sit in slow dictionary mode.
+ */
+class ReplayedHead implements HeadRow {
+  constructor(
+    readonly entity: EntityRef,
+    readonly versionId: string,
+    readonly ordinal: number,
+    readonly tree: HeadProvenance,
+  ) {}
+
+  get provenance(): HeadRow['provenance'] {
+    return this.tree.entries();
+  }
+}
+
 /** Entity lines by type, then id: no key string is built per look-up. */
 const createLines = () => {
   const byType = new Map<string, Map<string, EntityLine>>();
@@ -162,15 +179,7 @@ export const createReplayState = () => {
     /** A version became its entity's head; the branches it promoted are over. */
     promoted: (version: VersionRow, provenance: HeadProvenance, branchIds: string[]) => {
       const { entity, versionId, ordinal } = version;
-      // Listed when a branch is reconciled against this head, not at every promotion.
-      const head: HeadRow = {
-        entity,
-        versionId,
-        ordinal,
-        get provenance() {
-          return provenance.entries();
-        },
-      };
+      const head = new ReplayedHead(entity, versionId, ordinal, provenance);
       const line = lines.get(entity);
       if (line === undefined) lines.set(entity, { head, provenance, window: [version] });
       else {
