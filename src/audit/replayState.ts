@@ -183,7 +183,8 @@ export const createReplayState = () => {
       const line = lines.get(entity);
       if (line === undefined) lines.set(entity, { head, provenance, window: [version] });
       else {
-        Object.assign(line, { head, provenance });
+        line.head = head;
+        line.provenance = provenance;
         line.window.push(version);
       }
       versions.set(version.versionId, version);
