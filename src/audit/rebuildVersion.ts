@@ -94,9 +94,9 @@ export const applyVersion = (
     : { ...v, hash: `unrebuilt:${v.hash}`, doc: headDoc ?? {}, decisions: [] };
   const branch = v.branchIds.length === 1 ? state.reader.branch(v.branchIds[0]!) : undefined;
   const writer = { phase: version.phase, actor: branch?.actor ?? event.metadata.actor };
-  // As the lineage projection does, on the head's tree rather than on a copy of it.
+  // Exactly as the lineage projection does it: recording may depend on the fallback.
   const fallback = { branchIds: version.branchIds, phase: writer.phase, actor: writer.actor };
-  const provenance = state.provenanceOf(v.entity) ?? createHeadProvenance(fallback);
+  const provenance = createHeadProvenance(fallback, head?.provenance ?? []);
   provenance.record(version.decisions, writer);
   const row: VersionRow = {
     versionId: version.versionId,
@@ -112,6 +112,6 @@ export const applyVersion = (
     // Worked out now, so the decisions need not be kept.
     changed: changedPaths(version, () => headDoc),
   };
-  state.promoted(row, provenance, v.branchIds);
+  state.promoted(row, provenance.entries(), v.branchIds);
   return row;
 };

@@ -3,7 +3,6 @@ import type { RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import type { BranchRow, HeadRow, LineageReader, VersionRow } from '../projections/projectionStore';
-import type { HeadProvenance } from '../reconcilers/headProvenance';
 
 type Recorded<T extends EventType> = RecordedEvent & EventOfType<T>;
 
@@ -16,27 +15,8 @@ interface LiveBranch {
 /** One entity's versions still needed: from the oldest an open branch started from to the head. */
 interface EntityLine {
   head: HeadRow;
-  /** Who wrote each value of the head, kept as a tree and updated in place. */
-  provenance: HeadProvenance;
   /** Contiguous, oldest first; the last is the head. */
   window: VersionRow[];
-}
-
-/**
- * A head whose provenance is listed when a branch is reconciled against it, not at every
- * promotion. A class: an object literal with a getter would sit in slow dictionary mode.
- */
-class ReplayedHead implements HeadRow {
-  constructor(
-    readonly entity: EntityRef,
-    readonly versionId: string,
-    readonly ordinal: number,
-    readonly tree: HeadProvenance,
-  ) {}
-
-  get provenance(): HeadRow['provenance'] {
-    return this.tree.entries();
-  }
 }
 
 /** Entity lines by type, then id: no key string is built per look-up. */
@@ -177,14 +157,13 @@ export const createReplayState = () => {
       if (branch?.row.status === 'quarantined') branch.row.status = 'committed';
     },
     /** A version became its entity's head; the branches it promoted are over. */
-    promoted: (version: VersionRow, provenance: HeadProvenance, branchIds: string[]) => {
+    promoted: (version: VersionRow, provenance: HeadRow['provenance'], branchIds: string[]) => {
       const { entity, versionId, ordinal } = version;
-      const head = new ReplayedHead(entity, versionId, ordinal, provenance);
+      const head: HeadRow = { entity, versionId, ordinal, provenance };
       const line = lines.get(entity);
-      if (line === undefined) lines.set(entity, { head, provenance, window: [version] });
+      if (line === undefined) lines.set(entity, { head, window: [version] });
       else {
         line.head = head;
-        line.provenance = provenance;
         line.window.push(version);
       }
       versions.set(version.versionId, version);
@@ -204,8 +183,6 @@ export const createReplayState = () => {
     /** Keeps a version (and those after it) even before any branch started from it. */
     pin: (versionId: string) => pins.set(versionId, (pins.get(versionId) ?? 0) + 1),
     window: (entity: EntityRef): readonly VersionRow[] => lines.get(entity)?.window ?? [],
-    /** The head's provenance tree, which the next promotion updates. */
-    provenanceOf: (entity: EntityRef): HeadProvenance | undefined => lines.get(entity)?.provenance,
   };
 };
 
