@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { z } from 'zod';
@@ -46,6 +46,10 @@ describe('lineage page', () => {
   afterAll(() => (process.env.KEEP_RENDER ? undefined : dir.remove()));
 
   it('draws every version and edge in headless Chromium without any network', async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set DRIFTLESS_CHROMIUM`,
+      );
     const g = await graph();
     expect(g.nodes).toHaveLength(6);
     const page = dir.file('lineage.html');
