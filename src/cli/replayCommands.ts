@@ -51,7 +51,7 @@ const withReplay = async <T>(
 };
 
 const summaryLine = (s: ReplaySummary) =>
-  `replayed ${int(s.events)} events up to position ${s.position}: ${int(s.versions)} versions of ${int(s.heads.length)} entities rebuilt from their branches' events` +
+  `replayed ${int(s.events)} events up to position ${s.position}: ${int(s.versions)} versions of ${int(s.heads.length)} ${s.heads.length === 1 ? 'entity' : 'entities'} rebuilt from their branches' events` +
   `${s.unrebuilt > 0 ? ` (${s.unrebuilt} could not be rebuilt: run driftless verify)` : ''}; ${int(s.openBranches)} branches open or quarantined`;
 
 /** `driftless replay`: rebuilds every head (or one entity's) from the branch events alone. */
