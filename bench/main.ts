@@ -2,6 +2,7 @@ import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
 import * as merge from './merge';
 import * as pipeline from './pipeline';
+import * as replay from './replay';
 import * as strategies from './strategies/run';
 
 /** Benchmarks by name; each module exports `run(args)`. */
@@ -9,6 +10,7 @@ const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
   merge,
   pipeline,
+  replay,
   strategies,
 };
 

@@ -102,6 +102,7 @@ export {
   type BranchRow,
   type BranchStatus,
   type HeadRow,
+  type LineageReader,
   type ProjectionStore,
   type VersionRow,
 } from './projections/projectionStore';
@@ -162,7 +163,7 @@ export { loadConfig, type ServiceConfig } from './service/config';
 export { openService, type OpenService } from './service/openService';
 export { runService, type ServiceOptions } from './service/runService';
 
-// Audit: who changed a field, and where a version came from.
+// Audit: who changed a field, where a version came from, replay and verify, drift metrics.
 export { blame, type BlameEntry } from './audit/blame';
 export {
   lineageGraph,
@@ -173,3 +174,32 @@ export {
   type LineageNode,
 } from './audit/lineageGraph';
 export { branchReport, type BranchOutcome, type BranchReport } from './audit/branchReport';
+export { toHtml } from './audit/lineageHtml';
+export {
+  replay,
+  type ReplayedHead,
+  type ReplayedVersion,
+  type ReplayOptions,
+  type ReplaySummary,
+} from './audit/replay';
+export type { RebuiltVersion } from './audit/rebuildVersion';
+export { parseLogPoint, type LogPoint } from './audit/replaySource';
+export {
+  compareVersion,
+  verify,
+  type MismatchedField,
+  type VerifyResult,
+  type VersionFacts,
+  type VersionMismatch,
+} from './audit/verify';
+export { diffDocuments, type DocumentDifference } from './audit/documentDiff';
+export {
+  driftReport,
+  LATENCY_BUCKETS_MS,
+  STALENESS_BUCKETS,
+  type Bucket,
+  type DriftReport,
+} from './audit/driftReport';
+export { createDriftObserver, type DriftObservation } from './audit/driftObservations';
+export { followDriftMetrics, type DriftMetrics } from './audit/driftMetrics';
+export { startMetricsServer, type MetricsServer } from './service/metricsServer';

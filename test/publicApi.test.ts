@@ -21,6 +21,14 @@ describe('public API', () => {
       'createEmbeddedTopic',
       'createPublisher',
       'runService',
+      'blame',
+      'lineageGraph',
+      'toHtml',
+      'branchReport',
+      'replay',
+      'verify',
+      'driftReport',
+      'followDriftMetrics',
     ])
       expect(typeof (driftless as Record<string, unknown>)[name]).toBe('function');
   });

@@ -1,7 +1,9 @@
 import { blame, type BlameEntry } from '../audit/blame';
 import { branchReport, type BranchReport } from '../audit/branchReport';
 import { parseEntityRef } from '../audit/entityHistory';
+import { writeFileSync } from 'node:fs';
 import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
+import { toHtml } from '../audit/lineageHtml';
 import { ValidationError } from '../events/errors';
 import type { ServiceConfig } from '../service/config';
 import { openService, type OpenService } from '../service/openService';
@@ -18,11 +20,15 @@ const withService = async <T>(config: ServiceConfig, work: (s: OpenService) => P
   }
 };
 
+/** 'theirs-only' is the merge's name for a change the branch alone made. */
+const ruleText = (rule: string) =>
+  rule === 'theirs-only' || rule === 'only change' ? `${rule} (the only change)` : rule;
+
 const describe = (e: BlameEntry) =>
   [
-    `v${e.ordinal} ${e.versionId} ${e.promotedAt} ${e.phase}`,
-    `  ${e.branchIds.map((b, i) => `${b} (${e.actors[i] ?? '?'})`).join(', ')}`,
-    `  ${e.value === undefined ? 'removed' : JSON.stringify(e.value)}  [${e.rules.join(', ')}]`,
+    `v${e.ordinal} ${e.versionId}  ${e.promotedAt}  phase ${e.phase}`,
+    `  ${e.branchIds.map((b, i) => `branch ${b} by ${e.actors[i] ?? '?'}`).join(', ')}`,
+    `  value ${e.value === undefined ? '(removed)' : JSON.stringify(e.value)}  rule ${e.rules.map(ruleText).join(', ')}`,
   ].join('\n');
 
 /** `driftless blame <type/id> <pointer>`: every change to one field, newest last. */
@@ -42,31 +48,43 @@ export const blameCommand = (
 
 export const LINEAGE_FORMATS = ['json', 'mermaid', 'dot'] as const;
 
-/** `driftless lineage <versionId>`: the ancestry DAG as JSON, Mermaid or DOT. */
+/**
+ * `driftless lineage <versionId>`: the ancestry DAG as JSON (the default), Mermaid or DOT;
+ * with `html`, one self-contained page that draws it, written to that file (and nothing on
+ * stdout unless a format was asked for too).
+ */
 export const lineageCommand = (
   config: ServiceConfig,
-  args: { versionId: string; format: string },
+  args: { versionId: string; format?: string; html?: string },
   out: Print = (text) => console.log(text),
 ): Promise<number> => {
-  const format = args.format as (typeof LINEAGE_FORMATS)[number];
-  if (!LINEAGE_FORMATS.includes(format))
+  const format = (args.format ?? (args.html === undefined ? 'json' : undefined)) as
+    (typeof LINEAGE_FORMATS)[number] | undefined;
+  if (format !== undefined && !LINEAGE_FORMATS.includes(format))
     throw new ValidationError([
       {
         path: '/format',
         expected: LINEAGE_FORMATS.join(' | '),
-        received: args.format,
+        received: String(args.format),
         message: '--format is invalid',
       },
     ]);
   return withService(config, async ({ log, store }) => {
     const graph = await lineageGraph({ log, store, versionId: args.versionId });
-    out(
-      format === 'json'
-        ? JSON.stringify(graph)
-        : format === 'mermaid'
-          ? toMermaid(graph)
-          : toDot(graph),
-    );
+    if (args.html !== undefined) {
+      writeFileSync(args.html, toHtml(graph));
+      process.stderr.write(
+        `wrote ${args.html}: ${graph.nodes.length} versions, ${graph.edges.length} edges\n`,
+      );
+    }
+    if (format !== undefined)
+      out(
+        format === 'json'
+          ? JSON.stringify(graph)
+          : format === 'mermaid'
+            ? toMermaid(graph)
+            : toDot(graph),
+      );
     return 0;
   });
 };

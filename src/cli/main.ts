@@ -4,7 +4,8 @@ import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
 import { isEsdbConnectionString } from '../events/esdb/connection';
 import { loadConfig } from '../service/config';
-import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
+import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './auditArgs';
+import { positiveInt, SERVICE_OPTIONS, UsageError } from './cliOptions';
 import { demoCommand } from './demoCommand';
 import { quarantineCommand } from './quarantineCommand';
 import { serveCommand } from './serveCommand';
@@ -22,37 +23,24 @@ Commands:
                          the projections and the topic then go to the --db file
   serve   run the promoter and publish promoted snapshots to the embedded topic until
           SIGINT/SIGTERM
-          --worker i/N     only the entities whose hash mod N is i
+          --worker i/N       only the entities whose hash mod N is i
+          --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
   quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
-  blame <type/id> <json-pointer> [--json]
-          every change to one field: version, branches and actors, phase, time, value, rule
-  branch <branchId> [--json]
-          the version a branch operated on, how stale it was, and its outcome
-  lineage <versionId> [--format json|mermaid|dot]
-          the version's ancestry DAG, with branches and merge decisions on its edges
+${AUDIT_USAGE}
   help    show this text
 
-Configuration of serve, quarantine, blame and lineage (flags override environment, environment overrides file):
-  --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
+Configuration of serve, quarantine and the audit commands (flags override environment,
+environment overrides file):
+  --config FILE          JSON file with log, state, entities, worker, pollMs, maxStaleness, metricsPort
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite), or an EventStoreDB
                          connection string: esdb://host:2113?tls=false (TLS: esdb://user:pass@host:2113)
   --state, DRIFTLESS_STATE   with EventStoreDB: the SQLite file of projections and topic, a
                          cache rebuilt from the log (default ./driftless-state.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
-  DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS`;
-
-/** Bad command-line input: one line on stderr, exit code 2. */
-class UsageError extends Error {}
-
-const positiveInt = (name: string, text: string | undefined, fallback: number): number => {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new UsageError(`--${name} expects a whole number, got "${text}"`);
-  return value;
-};
+  DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS,
+  DRIFTLESS_METRICS_PORT`;
 
 /** `demo --log`: sqlite:PATH (the same as --db PATH) or an EventStoreDB connection string. */
 const demoLog = (log: string | undefined, db: string): { db: string; esdb?: string } => {
@@ -61,14 +49,6 @@ const demoLog = (log: string | undefined, db: string): { db: string; esdb?: stri
   if (isEsdbConnectionString(log)) return { db, esdb: log };
   throw new UsageError(`--log expects sqlite:PATH or esdb://host:2113?tls=false, got "${log}"`);
 };
-
-const SERVICE_OPTIONS = {
-  config: { type: 'string' },
-  log: { type: 'string' },
-  state: { type: 'string' },
-  entities: { type: 'string' },
-  worker: { type: 'string' },
-} as const;
 
 const QUARANTINE_ACTIONS = ['list', 'show', 'release', 'discard'] as const;
 
@@ -95,8 +75,13 @@ const run = async (argv: string[]): Promise<number> => {
       });
     }
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: SERVICE_OPTIONS, strict: true });
-      return serveCommand(loadConfig(process.env, values));
+      const { values } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, 'metrics-port': { type: 'string' } },
+        strict: true,
+      });
+      const { 'metrics-port': metricsPort, ...flags } = values;
+      return serveCommand(loadConfig(process.env, { ...flags, metricsPort }));
     }
     case 'quarantine': {
       const { values, positionals } = parseArgs({
@@ -124,51 +109,13 @@ const run = async (argv: string[]): Promise<number> => {
         ...(reason === undefined ? {} : { reason }),
       });
     }
-    case 'blame': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: { ...SERVICE_OPTIONS, json: { type: 'boolean', default: false } },
-        allowPositionals: true,
-        strict: true,
-      });
-      const { json, ...config } = values;
-      const [entity, pointer, ...extra] = positionals;
-      if (entity === undefined || pointer === undefined || extra.length > 0)
-        throw new UsageError('blame expects <type/id> <json-pointer>, e.g. invoice/INV-7 /total');
-      return blameCommand(loadConfig(process.env, config), { entity, pointer, json });
-    }
-    case 'branch': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: { ...SERVICE_OPTIONS, json: { type: 'boolean', default: false } },
-        allowPositionals: true,
-        strict: true,
-      });
-      const { json, ...config } = values;
-      const [branchId, ...extra] = positionals;
-      if (branchId === undefined || extra.length > 0)
-        throw new UsageError('branch expects one <branchId>');
-      return branchCommand(loadConfig(process.env, config), { branchId, json });
-    }
-    case 'lineage': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: { ...SERVICE_OPTIONS, format: { type: 'string', default: 'json' } },
-        allowPositionals: true,
-        strict: true,
-      });
-      const { format, ...config } = values;
-      const [versionId, ...extra] = positionals;
-      if (versionId === undefined || extra.length > 0)
-        throw new UsageError('lineage expects one <versionId>');
-      return lineageCommand(loadConfig(process.env, config), { versionId, format });
-    }
     case undefined:
     case 'help':
     case '--help':
       console.log(USAGE);
       return 0;
     default:
+      if (AUDIT_COMMANDS.includes(command)) return runAuditCommand(command, rest);
       throw new UsageError(`unknown command "${command}" (try: driftless help)`);
   }
 };

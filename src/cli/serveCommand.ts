@@ -1,5 +1,7 @@
+import { followDriftMetrics } from '../audit/driftMetrics';
 import { describeLog, type ServiceConfig } from '../service/config';
-import { openService } from '../service/openService';
+import { startMetricsServer } from '../service/metricsServer';
+import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
 
 const ZERO = { promoted: 0, quarantined: 0, expired: 0, sealed: 0, lostRaces: 0, published: 0 };
@@ -8,9 +10,30 @@ type Totals = typeof ZERO;
 const describe = (t: Totals) =>
   `promoted ${t.promoted}, quarantined ${t.quarantined}, expired ${t.expired}, sealed ${t.sealed}, lost races ${t.lostRaces}, published ${t.published}`;
 
+/** Drift metrics at `/metrics` while the service runs, when a port is configured. */
+const serveMetrics = async (
+  service: OpenService,
+  signal: AbortSignal,
+  out: (l: string) => void,
+) => {
+  const port = service.config.metricsPort;
+  if (port === undefined) return async () => {};
+  const metrics = followDriftMetrics({ log: service.log, signal });
+  const followed = metrics.done.catch((error: unknown) =>
+    out(`drift metrics stopped: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  const server = await startMetricsServer({ port, registry: metrics.registry });
+  out(`drift metrics on http://127.0.0.1:${server.port}/metrics`);
+  return async () => {
+    await server.close();
+    await followed;
+  };
+};
+
 /**
  * `driftless serve`: promoter and publisher until SIGINT or SIGTERM, which finish the round in
- * progress and close cleanly. Prints what it did at most once a second, on stderr.
+ * progress and close cleanly. Prints what it did at most once a second, on stderr; serves
+ * drift metrics for Prometheus when `metricsPort` is set.
  */
 export const serveCommand = async (
   config: ServiceConfig,
@@ -31,7 +54,9 @@ export const serveCommand = async (
   const total = { ...ZERO };
   let pending = { ...ZERO };
   let lastLine = 0;
+  let stopMetrics = async () => {};
   try {
+    stopMetrics = await serveMetrics(service, stop.signal, out);
     await runService({
       log: service.log,
       promoter: service.promoter,
@@ -54,6 +79,8 @@ export const serveCommand = async (
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    stop.abort();
+    await stopMetrics();
     await service.close();
   }
   out(`stopped; in total ${describe(total)}`);

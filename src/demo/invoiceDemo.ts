@@ -90,6 +90,7 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     log,
     streams,
     ids,
+    now,
     r,
     cases: [],
     afterEnrichment: [],

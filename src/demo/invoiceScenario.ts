@@ -25,6 +25,8 @@ export interface Scenario {
   log: EventLog;
   streams: StreamNames;
   ids: IdGenerator;
+  /** The seeded clock every writer and the promoter share. */
+  now: () => number;
   r: Random;
   cases: DriftCase[];
   /** Commits held back until after the enrichment promotions, and until after the seals. */
@@ -45,6 +47,7 @@ export const open = (
     log: s.log,
     streams: s.streams,
     ids: s.ids,
+    now: s.now,
     entity,
     phase,
     actor,

@@ -1,5 +1,5 @@
 import type { EventData } from '../events/catalogue';
-import type { BranchRow, ProjectionStore } from './projectionStore';
+import type { BranchRow, LineageReader } from './projectionStore';
 import { mergeBase } from './mergeBase';
 
 export type Divergence =
@@ -18,7 +18,7 @@ const related = (p: string, q: string) => p === q || p.startsWith(`${q}/`) || q.
  * those promotions also changed (a path, its ancestor or its descendant).
  */
 export const detectDivergence = (
-  store: ProjectionStore,
+  store: Pick<LineageReader, 'head' | 'parentsOf' | 'changedAfter'>,
   branch: BranchRow,
   touched: readonly string[],
 ): Divergence => {

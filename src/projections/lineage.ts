@@ -7,11 +7,10 @@ import { EventRejected, type Projection } from './projection';
 import type { ProjectionStore } from './projectionStore';
 
 /** Paths a promotion changed: from its decisions, else (no decisions) by top-level field. */
-const changedPaths = (
-  event: EventOfType<'VersionPromoted'>,
+export const changedPaths = (
+  { decisions, doc }: Pick<EventOfType<'VersionPromoted'>['data'], 'decisions' | 'doc'>,
   previousDoc: () => JsonObject | undefined,
 ): string[] => {
-  const { decisions, doc } = event.data;
   if (decisions.length > 0)
     return [
       ...new Set(decisions.filter((d) => !jsonEqual(d.chosen, d.ours)).map((d) => d.path)),
@@ -30,7 +29,7 @@ const promote = (event: RecordedEvent & EventOfType<'VersionPromoted'>, store: P
   const head = store.head(v.entity);
   const ordinal = (head?.ordinal ?? 0) + 1;
   // The previous document is only read when there are no decisions to say what changed.
-  const changed = changedPaths(event, () => (head && store.version(head.versionId))?.doc);
+  const changed = changedPaths(event.data, () => (head && store.version(head.versionId))?.doc);
   store
     .statement(
       `INSERT INTO versions (version_id, entity_type, entity_id, ordinal, parents, depth, phase, branch_ids, hash, promoted_at, doc, changed)

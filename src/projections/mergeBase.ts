@@ -1,4 +1,4 @@
-import type { ProjectionStore } from './projectionStore';
+import type { LineageReader } from './projectionStore';
 
 /**
  * The best common ancestor of two versions of one entity in the lineage DAG: of the versions
@@ -6,7 +6,11 @@ import type { ProjectionStore } from './projectionStore';
  * both sides at once, always from the most recent version, so it stops at the answer instead
  * of visiting all history. Undefined when they share no ancestor.
  */
-export const mergeBase = (store: ProjectionStore, a: string, b: string): string | undefined => {
+export const mergeBase = (
+  store: Pick<LineageReader, 'parentsOf'>,
+  a: string,
+  b: string,
+): string | undefined => {
   const painted = new Map<string, number>(); // bit 1: reached from a, bit 2: from b
   const ordinals = new Map<string, number>();
   const frontier = new Set<string>();

@@ -79,6 +79,15 @@ export interface ProjectionStore {
   close(): void;
 }
 
+/**
+ * What reconciling a branch reads: branch state, versions and heads. The projection store is
+ * one; replay (src/audit) keeps another in memory, rebuilt from the branch events alone.
+ */
+export type LineageReader = Pick<
+  ProjectionStore,
+  'branch' | 'branchOps' | 'version' | 'head' | 'parentsOf' | 'changedAfter'
+>;
+
 type Row = Record<string, unknown>;
 
 const toBranch = (r: Row): BranchRow => ({

@@ -12,7 +12,7 @@ import {
 import { touchedPaths } from '../reconcilers/touchedPaths';
 import type { EntityRegistry, EntityType } from './defineEntity';
 import { detectDivergence, type Divergence } from './divergence';
-import type { BranchRow, ProjectionStore } from './projectionStore';
+import type { BranchRow, LineageReader } from './projectionStore';
 
 /** A committed branch reconciled with its entity's head: the input of the promotion gate. */
 export interface BranchReconciliation {
@@ -24,10 +24,7 @@ export interface BranchReconciliation {
   parents: string[];
 }
 
-const headSide = (
-  store: ProjectionStore,
-  branch: BranchRow,
-): Ours & { versionId: string | null } => {
+const headSide = (store: LineageReader, branch: BranchRow): Ours & { versionId: string | null } => {
   const head = store.head(branch.entity);
   const version = head && store.version(head.versionId);
   if (head === undefined || version === undefined)
@@ -50,7 +47,7 @@ const headSide = (
  * type, unknown base version) gives a reason instead.
  */
 export const reconcileBranch = (
-  store: ProjectionStore,
+  store: LineageReader,
   registry: EntityRegistry,
   branchId: string,
 ): E.Either<string, BranchReconciliation> => {

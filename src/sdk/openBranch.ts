@@ -23,6 +23,8 @@ export interface OpenBranchOptions {
   deadline?: string;
   streams?: StreamNames;
   ids?: IdGenerator;
+  /** The clock of the events' `recordedAt`. @defaultValue Date.now */
+  now?: () => number;
   retry?: RetryPolicy;
 }
 
@@ -69,7 +71,7 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   let revision: number | 'no_stream' = 'no_stream';
   let pending: Op[] = [];
   const recorded: Op[][] = [];
-  const meta = { actor, ids };
+  const meta = { actor, ids, ...(options.now === undefined ? {} : { now: options.now }) };
   // A batch that failed goes out again first, unchanged and alone: same ids, so if it did land
   // the log answers with the original result, and nothing is recorded twice.
   let unsent: DriftlessEvent[] = [];

@@ -27,6 +27,8 @@ export interface ServiceConfig {
   pollMs: number;
   /** The gate's STALE_BASE limit, in promotions behind the head. */
   maxStaleness?: number;
+  /** `driftless serve` serves drift metrics on this port at `/metrics` (0: any free port). */
+  metricsPort?: number;
 }
 
 const LOG_FORMS = 'sqlite:<path> (e.g. sqlite:./driftless.sqlite) or esdb://host:2113?tls=false';
@@ -65,6 +67,7 @@ const settings = z.strictObject({
   worker: worker.optional(),
   pollMs: count.default(50),
   maxStaleness: count.optional(),
+  metricsPort: count.max(65535).optional(),
 });
 
 /** Environment variable of each setting. */
@@ -75,6 +78,7 @@ export const ENV_NAMES = {
   worker: 'DRIFTLESS_WORKER',
   pollMs: 'DRIFTLESS_POLL_MS',
   maxStaleness: 'DRIFTLESS_MAX_STALENESS',
+  metricsPort: 'DRIFTLESS_METRICS_PORT',
 } as const;
 
 type Raw = Partial<Record<keyof typeof ENV_NAMES, unknown>>;
@@ -134,7 +138,8 @@ export const loadConfig = (
             message: `unknown setting "${key}"`,
           }));
         const key = String(issue.path[0] ?? '') as keyof typeof ENV_NAMES;
-        const where = key in defined ? `--${key}` : key in fromEnv ? ENV_NAMES[key] : key;
+        const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        const where = key in defined ? flag : key in fromEnv ? ENV_NAMES[key] : key;
         return {
           path: `/${key}`,
           expected: issue.message,

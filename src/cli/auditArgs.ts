@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { parseEntityRef } from '../audit/entityHistory';
+import { parseLogPoint } from '../audit/replaySource';
+import { loadConfig } from '../service/config';
+import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
+import { JSON_OPTION, SERVICE_OPTIONS, UsageError } from './cliOptions';
+import { driftCommand } from './driftCommand';
+import { replayCommand, verifyCommand } from './replayCommands';
+
+export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
+          every change to one field: version, branches and actors, phase, time, value, rule
+  branch <branchId> [--json]
+          the version a branch operated on, how stale it was, and its outcome
+  lineage <versionId> [--format json|mermaid|dot] [--json] [--html FILE]
+          the version's ancestry DAG, with branches and merge decisions on its edges;
+          --html writes one self-contained page that draws it
+  replay [--until POSITION|ISO-TIME] [--entity type/id] [--json]
+          rebuild every head from the branch events alone (the promoter's reconciliation)
+  verify [--until POSITION|ISO-TIME] [--entity type/id] [--json]
+          replay and compare every recomputed version hash with the recorded one; exit code 1
+          and a diff of both documents at the first that differs
+  drift [--since POSITION|ISO-TIME] [--json]
+          staleness at merge, conflicts per path, resolutions per rule, quarantines per code,
+          promotion latency`;
+
+export const AUDIT_COMMANDS = ['blame', 'branch', 'lineage', 'replay', 'verify', 'drift'];
+
+const parse = (args: string[], extra: Record<string, { type: 'string' }> = {}) => {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...SERVICE_OPTIONS, ...JSON_OPTION, ...extra },
+    allowPositionals: true,
+    strict: true,
+  });
+  const { json, ...others } = values;
+  const pick = (service: boolean) =>
+    Object.fromEntries(
+      Object.entries(others).filter(
+        ([k, v]) => k in SERVICE_OPTIONS === service && v !== undefined,
+      ),
+    ) as Record<string, string>;
+  const service = loadConfig(process.env, pick(true));
+  return { service, json, positionals, flags: pick(false) as Partial<Record<string, string>> };
+};
+
+/** Exactly `count` positionals, else a usage error naming what was expected. */
+const exactly = (positionals: string[], count: number, expected: string): string[] => {
+  if (positionals.length !== count)
+    throw new UsageError(`${expected}, got ${positionals.length} argument(s)`);
+  return positionals;
+};
+
+/** Runs one of the audit commands from its command-line arguments. */
+export const runAuditCommand = (command: string, argv: string[]): Promise<number> => {
+  switch (command) {
+    case 'blame': {
+      const { service, json, positionals } = parse(argv);
+      const [entity, pointer] = exactly(
+        positionals,
+        2,
+        'blame expects <type/id> <json-pointer>, e.g. invoice/INV-7 /total',
+      );
+      return blameCommand(service, { entity: entity!, pointer: pointer!, json });
+    }
+    case 'branch': {
+      const { service, json, positionals } = parse(argv);
+      const [branchId] = exactly(positionals, 1, 'branch expects one <branchId>');
+      return branchCommand(service, { branchId: branchId!, json });
+    }
+    case 'lineage': {
+      const { service, json, positionals, flags } = parse(argv, {
+        format: { type: 'string' },
+        html: { type: 'string' },
+      });
+      const [versionId] = exactly(positionals, 1, 'lineage expects one <versionId>');
+      const format = flags.format ?? (json ? 'json' : undefined);
+      return lineageCommand(service, {
+        versionId: versionId!,
+        ...(format === undefined ? {} : { format }),
+        ...(flags.html === undefined ? {} : { html: flags.html }),
+      });
+    }
+    case 'replay':
+    case 'verify': {
+      const { service, json, positionals, flags } = parse(argv, {
+        until: { type: 'string' },
+        entity: { type: 'string' },
+      });
+      exactly(positionals, 0, `${command} takes no arguments besides its options`);
+      const args = {
+        json,
+        ...(flags.until === undefined ? {} : { until: parseLogPoint(flags.until, 'until') }),
+        ...(flags.entity === undefined ? {} : { entity: parseEntityRef(flags.entity) }),
+      };
+      return (command === 'replay' ? replayCommand : verifyCommand)(service, args);
+    }
+    case 'drift': {
+      const { service, json, positionals, flags } = parse(argv, { since: { type: 'string' } });
+      exactly(positionals, 0, 'drift takes no arguments besides its options');
+      return driftCommand(service, {
+        json,
+        ...(flags.since === undefined ? {} : { since: parseLogPoint(flags.since, 'since') }),
+      });
+    }
+    default:
+      throw new UsageError(`unknown audit command "${command}"`);
+  }
+};
