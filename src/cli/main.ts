@@ -17,8 +17,8 @@ Commands:
           --seed N       random seed (default 42): the same seed gives the same report
           --invoices N   how many invoices (default 200)
           --db PATH      the SQLite file to create (default ./driftless-demo.sqlite)
-  serve   run the promoter and publish promoted snapshots to the embedded topic until
-          SIGINT/SIGTERM
+  serve   run the promoter and publish promoted snapshots to the embedded topic (or to Kafka
+          when DRIFTLESS_KAFKA_BROKERS is set) until SIGINT/SIGTERM
           --worker i/N     only the entities whose hash mod N is i
   quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
@@ -35,7 +35,10 @@ Configuration of serve, quarantine, blame and lineage (flags override environmen
   --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
-  DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS`;
+  DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS
+  DRIFTLESS_KAFKA_BROKERS host:port,...  publish to Kafka; then DRIFTLESS_KAFKA_PREFIX (default
+    driftless), DRIFTLESS_KAFKA_MODE at-least-once|exactly-once, DRIFTLESS_KAFKA_PARTITIONS
+    (default 6), DRIFTLESS_KAFKA_REPLICATION, DRIFTLESS_KAFKA_QUARANTINE true|false`;
 
 /** Bad command-line input: one line on stderr, exit code 2. */
 class UsageError extends Error {}

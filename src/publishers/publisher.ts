@@ -1,11 +1,12 @@
-import type { EventLog } from '../events/eventLog';
+import type { EventOfType, EventType } from '../events/catalogue';
+import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { ProjectionStore } from '../projections/projectionStore';
-import type { Snapshot, SnapshotSink } from './snapshotSink';
+import type { DecisionSummary, QuarantineNotice, Snapshot, SnapshotSink } from './snapshotSink';
 
 export interface PublisherOptions {
   log: EventLog;
   sink: SnapshotSink;
-  /** Holds the publisher's checkpoint. */
+  /** Holds the publisher's checkpoint (unless the sink keeps it) and the parents' hashes. */
   store: ProjectionStore;
   /** @defaultValue 'publisher' */
   name?: string;
@@ -13,35 +14,89 @@ export interface PublisherOptions {
   batchSize?: number;
 }
 
+const summarize = (decisions: readonly { rule: string }[]): DecisionSummary => {
+  const byRule: Record<string, number> = {};
+  for (const d of decisions) byRule[d.rule] = (byRule[d.rule] ?? 0) + 1;
+  return { count: decisions.length, byRule };
+};
+
+/** Version hashes by id: those of the batch, else the projections' versions table. */
+const createParentHashes = (store: ProjectionStore) => {
+  const select = store.statement('SELECT hash FROM versions WHERE version_id = ?');
+  const recent = new Map<string, string>();
+  return {
+    remember: (versionId: string, hash: string) => {
+      if (recent.size >= 10_000) recent.clear();
+      recent.set(versionId, hash);
+    },
+    of: (versionId: string, parents: readonly string[]) =>
+      parents.map((p) => {
+        const hash = recent.get(p) ?? (select.get(p) as { hash: string } | undefined)?.hash;
+        if (hash === undefined)
+          throw new Error(`parent ${p} of version ${versionId} is not in the projections`);
+        return hash;
+      }),
+  };
+};
+
 /**
- * The log is the outbox: every VersionPromoted is published in log order, and the
- * publisher's checkpoint moves only after the sink acknowledged. After a crash the last batch
- * may go out again; the sink stores a snapshot once (by version id). Publishers of several
- * promoter processes may run at once: the checkpoint only moves forward.
+ * The log is the outbox: every VersionPromoted (and BranchQuarantined, for a sink that asks)
+ * is published in log order, and the checkpoint moves only after the sink acknowledged. After
+ * a crash the last batch may go out again; the sink stores a snapshot once (by version id) or
+ * says how downstream drops the repeat. Publishers of several promoter processes may run at
+ * once: the checkpoint only moves forward. A sink with its own checkpoint keeps it instead.
  */
 export const createPublisher = (options: PublisherOptions) => {
   const { log, sink, store, name = 'publisher', batchSize = 500 } = options;
   const save = store.statement(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)',
   );
+  const hashes = createParentHashes(store);
+  const eventTypes: EventType[] =
+    sink.quarantines === true ? ['VersionPromoted', 'BranchQuarantined'] : ['VersionPromoted'];
+  const toSnapshot = (e: RecordedEvent & EventOfType<'VersionPromoted'>): Snapshot => {
+    const { decisions, ...version } = e.data;
+    const parentHashes = hashes.of(version.versionId, version.parents);
+    hashes.remember(version.versionId, version.hash);
+    return {
+      ...version,
+      position: e.position,
+      parentHashes,
+      decisionSummary: summarize(decisions),
+    };
+  };
+  const toNotice = (e: RecordedEvent & EventOfType<'BranchQuarantined'>): QuarantineNotice => {
+    const { branchId, entity, violations } = e.data;
+    return {
+      branchId,
+      entity,
+      violations,
+      position: e.position,
+      recordedAt: e.metadata.recordedAt,
+    };
+  };
+  const checkpoint = async () => (sink.checkpoint ? sink.checkpoint() : store.checkpoint(name));
   return {
     /** Publishes everything promoted so far; resolves with how many snapshots went out. */
     catchUp: async (): Promise<number> => {
       let published = 0;
       for (;;) {
-        const from = store.checkpoint(name) + 1;
         const events = await log.readAll({
-          fromPosition: from,
+          fromPosition: (await checkpoint()) + 1,
           limit: batchSize,
-          filter: { eventTypes: ['VersionPromoted'] },
+          filter: { eventTypes },
         });
-        const snapshots: Snapshot[] = events.flatMap((e) => {
-          if (e.type !== 'VersionPromoted') return [];
-          const { decisions: _decisions, ...version } = e.data;
-          return [{ ...version, position: e.position }];
-        });
-        if (snapshots.length > 0) await sink.publish(snapshots);
-        if (events.length > 0) save.run(name, events.at(-1)!.position);
+        const snapshots: Snapshot[] = [];
+        const quarantines: QuarantineNotice[] = [];
+        for (const e of events)
+          if (e.type === 'VersionPromoted') snapshots.push(toSnapshot(e));
+          else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
+        const position = events.at(-1)?.position;
+        if (position !== undefined) {
+          if (snapshots.length + quarantines.length > 0)
+            await sink.publish(snapshots, { position, quarantines });
+          if (!sink.checkpoint) save.run(name, position);
+        }
         published += snapshots.length;
         if (events.length < batchSize) return published;
       }

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../events/errors';
 import { parseWorker, type WorkerAssignment } from '../promoter/workerAssignment';
+import type { DeliveryMode } from '../publishers/kafka/kafkaSink';
 
 /** Where the log lives: `sqlite:<path>`, the embedded default. */
 export type LogLocation = { kind: 'sqlite'; path: string };
@@ -17,6 +18,21 @@ export interface ServiceConfig {
   pollMs: number;
   /** The gate's STALE_BASE limit, in promotions behind the head. */
   maxStaleness?: number;
+  /** Publish to Kafka instead of the embedded topic. */
+  kafka?: KafkaSettings;
+}
+
+/** Where and how `driftless serve` publishes to Kafka. */
+export interface KafkaSettings {
+  brokers: string[];
+  prefix: string;
+  mode: DeliveryMode;
+  /** Partitions of each snapshot topic it creates. */
+  partitions: number;
+  /** Replication factor of the topics it creates; unset: 3, or fewer brokers when fewer. */
+  replicationFactor?: number;
+  /** Also publish quarantined branches to `<prefix>.quarantine`. */
+  quarantines: boolean;
 }
 
 const logLocation = z
@@ -29,6 +45,18 @@ const worker = z
   .transform((text, ctx) => parseWorker(text) ?? (ctx.addIssue('i/N with 0 ≤ i < N'), z.NEVER));
 
 const count = z.coerce.number().int().nonnegative();
+const positive = z.coerce.number().int().positive();
+
+const brokers = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((b) => b.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:,/]+:\d{1,5}$/, 'host:port[,host:port...]'))
+      .min(1, 'host:port[,host:port...]'),
+  );
+
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** Settings by name, as the config file spells them; the environment variable names follow. */
 const settings = z.strictObject({
@@ -39,7 +67,26 @@ const settings = z.strictObject({
   worker: worker.optional(),
   pollMs: count.default(50),
   maxStaleness: count.optional(),
+  kafkaBrokers: brokers.optional(),
+  kafkaPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a topic prefix: a-z A-Z 0-9 . _ -')
+    .default('driftless'),
+  kafkaMode: z
+    .enum(['at-least-once', 'exactly-once'], { error: 'at-least-once or exactly-once' })
+    .default('at-least-once'),
+  kafkaPartitions: positive.default(6),
+  kafkaReplication: positive.optional(),
+  kafkaQuarantine: flag.default(false),
 });
+
+const KAFKA_KEYS = [
+  'kafkaPrefix',
+  'kafkaMode',
+  'kafkaPartitions',
+  'kafkaReplication',
+  'kafkaQuarantine',
+] as const;
 
 /** Environment variable of each setting. */
 export const ENV_NAMES = {
@@ -48,6 +95,12 @@ export const ENV_NAMES = {
   worker: 'DRIFTLESS_WORKER',
   pollMs: 'DRIFTLESS_POLL_MS',
   maxStaleness: 'DRIFTLESS_MAX_STALENESS',
+  kafkaBrokers: 'DRIFTLESS_KAFKA_BROKERS',
+  kafkaPrefix: 'DRIFTLESS_KAFKA_PREFIX',
+  kafkaMode: 'DRIFTLESS_KAFKA_MODE',
+  kafkaPartitions: 'DRIFTLESS_KAFKA_PARTITIONS',
+  kafkaReplication: 'DRIFTLESS_KAFKA_REPLICATION',
+  kafkaQuarantine: 'DRIFTLESS_KAFKA_QUARANTINE',
 } as const;
 
 type Raw = Partial<Record<keyof typeof ENV_NAMES, unknown>>;
@@ -117,10 +170,39 @@ export const loadConfig = (
       }),
       'invalid configuration',
     );
-  const { log, entities, ...rest } = parsed.data;
+  const { log, entities, worker, pollMs, maxStaleness, kafkaBrokers, ...kafka } = parsed.data;
+  const orphan = KAFKA_KEYS.find((key) => sources[key] !== undefined);
+  if (kafkaBrokers === undefined && orphan !== undefined)
+    throw new ValidationError(
+      [
+        {
+          path: '/kafkaBrokers',
+          expected: 'host:port[,host:port...]',
+          received: 'null',
+          message: `${ENV_NAMES.kafkaBrokers} is missing (${orphan} is set)`,
+        },
+      ],
+      'invalid configuration',
+    );
   return {
-    ...rest,
     log: { kind: 'sqlite', path: resolve(log.path) },
     entities: resolve(entities),
-  } as ServiceConfig;
+    pollMs,
+    ...(worker === undefined ? {} : { worker }),
+    ...(maxStaleness === undefined ? {} : { maxStaleness }),
+    ...(kafkaBrokers === undefined
+      ? {}
+      : {
+          kafka: {
+            brokers: kafkaBrokers,
+            prefix: kafka.kafkaPrefix,
+            mode: kafka.kafkaMode,
+            partitions: kafka.kafkaPartitions,
+            quarantines: kafka.kafkaQuarantine,
+            ...(kafka.kafkaReplication === undefined
+              ? {}
+              : { replicationFactor: kafka.kafkaReplication }),
+          },
+        }),
+  };
 };

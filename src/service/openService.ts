@@ -3,9 +3,11 @@ import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
 import { createPromoter, type Promoter } from '../promoter/promoter';
-import { createEmbeddedTopic, type EmbeddedTopic } from '../publishers/embedded/embeddedTopic';
+import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
+import { createKafkaSink } from '../publishers/kafka/kafkaSink';
 import { createPublisher } from '../publishers/publisher';
-import type { ServiceConfig } from './config';
+import type { SnapshotSink } from '../publishers/snapshotSink';
+import type { KafkaSettings, ServiceConfig } from './config';
 import { loadEntities } from './loadEntities';
 
 /** The parts of a running service, opened from its configuration. */
@@ -14,23 +16,40 @@ export interface OpenService {
   registry: EntityRegistry;
   log: EventLog;
   store: ProjectionStore;
-  topic: EmbeddedTopic;
   promoter: Promoter;
-  /** Publishes promoted snapshots not yet in the topic; resolves with how many went out. */
+  /**
+   * Publishes promoted snapshots not yet in the sink (the embedded topic, or Kafka when
+   * configured, connected on the first call); resolves with how many went out.
+   */
   publish: () => Promise<number>;
   close(): Promise<void>;
 }
 
+const kafkaSink = (kafka: KafkaSettings, registry: EntityRegistry) =>
+  createKafkaSink({
+    brokers: kafka.brokers,
+    prefix: kafka.prefix,
+    mode: kafka.mode,
+    entityTypes: [...registry.keys()],
+    quarantines: kafka.quarantines,
+    topics: {
+      partitions: kafka.partitions,
+      ...(kafka.replicationFactor === undefined
+        ? {}
+        : { replicationFactor: kafka.replicationFactor }),
+    },
+  });
+
 /**
- * Log, projections, promoter and embedded topic, all in the configured SQLite file. The log
- * looks for other processes' appends every `pollMs`, so several services can share the file.
+ * Log, projections and promoter in the configured SQLite file, publishing to the embedded
+ * topic in the same file or to Kafka. The log looks for other processes' appends every
+ * `pollMs`, so several services can share the file.
  */
 export const openService = async (config: ServiceConfig): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   const { path } = config.log;
   const log = createSqliteEventLog({ path, pollIntervalMs: config.pollMs });
   const store = openProjectionStore(path);
-  const topic = createEmbeddedTopic({ path });
   const promoter = createPromoter({
     log,
     store,
@@ -38,17 +57,25 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
   });
-  const publisher = createPublisher({ log, sink: topic, store });
+  // Each destination keeps its own place in the log.
+  const name = config.kafka ? `kafka:${config.kafka.prefix}` : 'publisher';
+  let sink: SnapshotSink | undefined;
+  let publisher: ReturnType<typeof createPublisher> | undefined;
+  const publish = async () => {
+    // Opened on first use (commands that only read never reach Kafka); a failed start is retried.
+    sink ??= config.kafka ? await kafkaSink(config.kafka, registry) : createEmbeddedTopic({ path });
+    publisher ??= createPublisher({ log, sink, store, name });
+    return publisher.catchUp();
+  };
   return {
     config,
     registry,
     log,
     store,
-    topic,
     promoter,
-    publish: publisher.catchUp,
+    publish,
     close: async () => {
-      await topic.close();
+      await sink?.close();
       store.close();
       await log.close();
     },

@@ -1,0 +1,180 @@
+import { Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
+import { checkpointRecord, readCheckpoint } from './checkpointTopic';
+import { quarantineRecord, snapshotRecord, type OutgoingRecord } from './envelope';
+import { createKafkaClient, type KafkaConnection } from './kafkaClient';
+import { translateKafkaError } from './kafkaErrors';
+import { provisionTopics, topicNames, type TopicNames, type TopicSettings } from './topics';
+
+/**
+ * `at-least-once`: the publisher's checkpoint (in the projection store) moves after the
+ * brokers acknowledged; a crash in between sends the last batch again, and the consumer SDK
+ * drops the repeats. `exactly-once`: each batch and the checkpoint go in one Kafka
+ * transaction, so read_committed consumers never see a repeat.
+ */
+export type DeliveryMode = 'at-least-once' | 'exactly-once';
+
+export interface KafkaSinkOptions extends KafkaConnection {
+  /** Topics are `<prefix>.snapshots.<entityType>`, `<prefix>.quarantine`... @defaultValue 'driftless' */
+  prefix?: string;
+  /** @defaultValue 'at-least-once' */
+  mode?: DeliveryMode;
+  /** Entity types whose topics are provisioned on start; others are provisioned on first use. */
+  entityTypes?: readonly string[];
+  /** Also publish BranchQuarantined to `<prefix>.quarantine`. @defaultValue false */
+  quarantines?: boolean;
+  topics?: TopicSettings;
+  /** The checkpoint's key and, in exactly-once mode, the transactional id's suffix. @defaultValue 'publisher' */
+  name?: string;
+}
+
+export interface KafkaSink extends SnapshotSink {
+  readonly mode: DeliveryMode;
+  readonly topics: TopicNames;
+}
+
+/** Records grouped into requests of at most this many value bytes (brokers cap a batch at 1 MB). */
+const REQUEST_BYTES = 512 * 1024;
+
+const chunks = (topicMessages: Map<string, OutgoingRecord[]>): TopicMessages[][] => {
+  const out: TopicMessages[][] = [[]];
+  let bytes = 0;
+  for (const [topic, records] of topicMessages)
+    for (const record of records) {
+      if (bytes + record.value.length > REQUEST_BYTES && bytes > 0) (out.push([]), (bytes = 0));
+      const request = out.at(-1)!;
+      const last = request.at(-1);
+      if (last?.topic === topic) last.messages.push(record);
+      else request.push({ topic, messages: [record] });
+      bytes += record.value.length;
+    }
+  return out;
+};
+
+/**
+ * The Kafka adapter of the SnapshotSink port: provisions its topics on start, then publishes
+ * each snapshot to `<prefix>.snapshots.<entityType>`, keyed by entity id (per-entity order),
+ * with an idempotent producer and acks from all in-sync replicas.
+ */
+export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaSink> => {
+  const { prefix = 'driftless', mode = 'at-least-once', name = 'publisher' } = options;
+  const topics = topicNames(prefix);
+  const exactlyOnce = mode === 'exactly-once';
+  const kafka = createKafkaClient(options);
+  const admin = kafka.admin();
+  const provisioned = new Set<string>();
+  const ensureTopics = async (
+    specs: { topic: string; compacted?: boolean; partitions?: number }[],
+  ) => {
+    const missing = specs.filter((s) => !provisioned.has(s.topic));
+    if (missing.length === 0) return;
+    await provisionTopics(admin, missing, options.topics);
+    for (const s of missing) provisioned.add(s.topic);
+  };
+  try {
+    await admin.connect();
+    await ensureTopics([
+      ...(options.entityTypes ?? []).map((t) => ({ topic: topics.snapshots(t) })),
+      ...(options.quarantines === true ? [{ topic: topics.quarantine }] : []),
+      ...(exactlyOnce ? [{ topic: topics.checkpoints, compacted: true, partitions: 1 }] : []),
+    ]);
+  } catch (error) {
+    await admin.disconnect();
+    throw translateKafkaError(error, `starting the Kafka sink on ${options.brokers.join(',')}`);
+  }
+
+  let producer: Producer | undefined;
+  let checkpoint = 0;
+  /** A producer ready to send; in exactly-once mode it fenced its predecessors and read the checkpoint. */
+  const ready = async (): Promise<Producer> => {
+    if (producer) return producer;
+    const p = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      ...(exactlyOnce ? { transactionalId: `${prefix}.${name}` } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
+    try {
+      await p.connect();
+      if (exactlyOnce) {
+        await (await p.transaction()).abort(); // InitProducerId: aborts what a crashed run left open
+        checkpoint = await readCheckpoint(kafka, admin, topics.checkpoints, name);
+      }
+    } catch (error) {
+      await p.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return (producer = p);
+  };
+  /** After a failure the producer's state (and whether the last commit landed) is unknown. */
+  const reset = async () => {
+    const p = producer;
+    producer = undefined;
+    await p?.disconnect().catch(() => undefined);
+  };
+  const send = async (p: Producer, requests: TopicMessages[][], position: number) => {
+    if (!exactlyOnce) {
+      for (const topicMessages of requests) await p.sendBatch({ topicMessages, acks: -1 });
+      return;
+    }
+    const transaction = await p.transaction();
+    try {
+      for (const topicMessages of requests)
+        await transaction.sendBatch({ topicMessages, acks: -1 });
+      await transaction.send({
+        topic: topics.checkpoints,
+        acks: -1,
+        messages: [checkpointRecord(name, position)],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    checkpoint = position;
+  };
+
+  const publish = async (snapshots: readonly Snapshot[], context: PublishContext) => {
+    const byTopic = new Map<string, OutgoingRecord[]>();
+    const add = (topic: string, record: OutgoingRecord) => {
+      const records = byTopic.get(topic);
+      if (records) records.push(record);
+      else byTopic.set(topic, [record]);
+    };
+    for (const s of snapshots) add(topics.snapshots(s.entity.type), snapshotRecord(s));
+    if (options.quarantines === true)
+      for (const q of context.quarantines) add(topics.quarantine, quarantineRecord(q));
+    try {
+      await ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
+      await send(await ready(), chunks(byTopic), context.position);
+    } catch (error) {
+      await reset();
+      throw translateKafkaError(error, `publishing ${snapshots.length} snapshots to Kafka`);
+    }
+  };
+
+  return {
+    mode,
+    topics,
+    quarantines: options.quarantines === true,
+    publish,
+    ...(exactlyOnce
+      ? {
+          checkpoint: async () => {
+            try {
+              await ready();
+            } catch (error) {
+              await reset();
+              throw translateKafkaError(error, 'reading the exactly-once checkpoint');
+            }
+            return checkpoint;
+          },
+        }
+      : {}),
+    close: async () => {
+      await reset();
+      await admin.disconnect();
+    },
+  };
+};
