@@ -118,15 +118,14 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       for (const topicMessages of requests) await p.sendBatch({ topicMessages, acks: -1 });
       return;
     }
+    // The checkpoint rides in the last request: one AddPartitionsToTxn, one produce, EndTxn.
+    requests
+      .at(-1)!
+      .push({ topic: topics.checkpoints, messages: [checkpointRecord(name, position)] });
     const transaction = await p.transaction();
     try {
       for (const topicMessages of requests)
         await transaction.sendBatch({ topicMessages, acks: -1 });
-      await transaction.send({
-        topic: topics.checkpoints,
-        acks: -1,
-        messages: [checkpointRecord(name, position)],
-      });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
