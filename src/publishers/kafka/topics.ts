@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { ValidationError } from '../../events/errors';
-import { BrokerRefusedError, translateKafkaError } from './kafkaErrors';
+import { BrokerRefusedError, BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
 
 /** The topics of one Driftless installation, all under one prefix. */
 export interface TopicNames {
@@ -57,13 +57,28 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topics that do not exist yet. A broker that refuses (bad replication factor,
+ * Creates the topics that do not exist yet (retrying what the brokers call retriable). A broker that refuses (bad replication factor,
  * not authorized, invalid config) is a BrokerRefusedError naming the topics and the reason.
  */
 export const provisionTopics = async (
   admin: Admin,
   specs: readonly TopicSpec[],
   settings: TopicSettings = {},
+): Promise<string[]> => {
+  // Metadata of a topic just created may lag behind (UNKNOWN_TOPIC_OR_PARTITION): try again.
+  for (let attempt = 1; ; attempt++)
+    try {
+      return await provisionOnce(admin, specs, settings);
+    } catch (error) {
+      if (!(error instanceof BrokerUnavailableError) || attempt === 5) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+};
+
+const provisionOnce = async (
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  settings: TopicSettings,
 ): Promise<string[]> => {
   try {
     const existing = new Set(await admin.listTopics());
