@@ -1,8 +1,14 @@
 import * as E from 'fp-ts/Either';
-import { Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import {
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+} from 'kafkajs';
 import { acceptSnapshot, type ReceivedSnapshot } from './acceptSnapshot';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
-import { translateKafkaError } from './kafkaErrors';
+import { BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
 import { provisionTopics, topicNames, type TopicSettings } from './topics';
 
 /** The depth last applied per entity; keep it with the handler's own state to survive restarts. */
@@ -25,6 +31,8 @@ export interface SnapshotConsumerOptions extends KafkaConnection {
   applied?: AppliedDepths;
   /** How the dead-letter topic is created when missing. @defaultValue 1 partition */
   deadLetterTopic?: TopicSettings;
+  /** How long to wait for the snapshot topics to exist (the publisher creates them). @defaultValue 60000 */
+  waitForTopicsMs?: number;
 }
 
 /** What the consumer did so far. */
@@ -46,6 +54,21 @@ export interface SnapshotConsumer {
 }
 
 const entityKey = (s: ReceivedSnapshot) => `${s.entity.type}/${s.entity.id}`;
+
+/** The publisher provisions the snapshot topics; a consumer started first waits for them. */
+const waitForTopics = async (admin: Admin, topics: readonly string[], timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    if (Date.now() > deadline)
+      throw new BrokerUnavailableError(
+        `the snapshot topics ${missing.join(', ')} do not exist after ${timeoutMs} ms (is the publisher running with this prefix?)`,
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
 
 /**
  * The consumer SDK: reads the snapshot topics read_committed, checks each envelope (zod) and
@@ -75,6 +98,7 @@ export const createSnapshotConsumer = async (
       [{ topic: topics.deadLetter, partitions: options.deadLetterTopic?.partitions ?? 1 }],
       options.deadLetterTopic,
     );
+    await waitForTopics(admin, [...typeOf.keys()], options.waitForTopicsMs ?? 60_000);
     await admin.disconnect();
     await producer.connect();
     await consumer.connect();
