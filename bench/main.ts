@@ -1,11 +1,13 @@
 import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
+import * as kafka from './kafka';
 import * as merge from './merge';
 import * as pipeline from './pipeline';
 
 /** Benchmarks by name; each module exports `run(args)`. */
 const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
+  kafka,
   merge,
   pipeline,
 };

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../../src/reconcilers/json';
 import { versionHash } from '../../../src/events/hash';
 import { createIdGenerator } from '../../../src/events/ids';
 import { newEvent } from '../../../src/events/newEvent';
@@ -15,7 +16,16 @@ export type Chains = Map<string, string[]>;
  * each chained to the one before (hashes, parents, depth as the promoter writes them), and
  * runs the lineage projection so publishers find the parents' hashes.
  */
-export const createChainWriter = (path: string, entities: number) => {
+export const createChainWriter = (
+  path: string,
+  entities: number,
+  options: {
+    /** The document of entity `e` in round `round`. @defaultValue a small invoice */
+    doc?: (round: number, e: number) => JsonObject;
+    /** Called as each version's append is acknowledged. */
+    onAppend?: (versionId: string) => void;
+  } = {},
+) => {
   const log = createSqliteEventLog({ path, synchronous: 'OFF' });
   const store = openProjectionStore(path);
   const processor = createProcessor({ log, store, projections: [lineage] });
@@ -35,7 +45,11 @@ export const createChainWriter = (path: string, entities: number) => {
       branchIds: [ids()],
       promotedAt: new Date(Date.UTC(2026, 10, 25, 9, 0, round)).toISOString(),
     };
-    const doc = { total: round * 10 + e, note: `round ${round}`, lines: [{ sku: 'A', qty: e }] };
+    const doc = options.doc?.(round, e) ?? {
+      total: round * 10 + e,
+      note: `round ${round}`,
+      lines: [{ sku: 'A', qty: e }],
+    };
     const parentHashes = head === undefined ? [] : [head.hash];
     const hash = versionHash({ ...meta, doc, parentHashes });
     const decisions = [
@@ -59,10 +73,9 @@ export const createChainWriter = (path: string, entities: number) => {
     await log.append(
       streams.entity(entity),
       [newEvent('VersionPromoted', data, { actor: 'promoter' })],
-      {
-        expectedRevision: 'any',
-      },
+      { expectedRevision: 'any' },
     );
+    options.onAppend?.(meta.versionId);
   };
   return {
     chains,

@@ -1,0 +1,226 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { logLevel, Partitioners } from 'kafkajs';
+import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
+import { openProjectionStore } from '../src/projections/projectionStore';
+import type { ReceivedSnapshot } from '../src/publishers/kafka/acceptSnapshot';
+import { snapshotRecord, type OutgoingRecord } from '../src/publishers/kafka/envelope';
+import { createKafkaClient } from '../src/publishers/kafka/kafkaClient';
+import { createKafkaSink, type DeliveryMode } from '../src/publishers/kafka/kafkaSink';
+import { createSnapshotConsumer } from '../src/publishers/kafka/snapshotConsumer';
+import { createPublisher } from '../src/publishers/publisher';
+import type { Snapshot } from '../src/publishers/snapshotSink';
+import { startLocalBroker } from '../test/support/kafka/localBroker';
+import { createChainWriter } from '../test/support/kafka/versionChains';
+import { DEFAULT_EVENTS, type BenchArgs } from './args';
+import { invoiceDoc } from './kafkaData';
+import { printKafkaReport, type KafkaResult } from './kafkaReport';
+import { progress, withTempDir } from './measure';
+
+const ENTITIES = 1000;
+const BATCH = 500;
+const PARTITIONS = 6;
+const LATENCY_SECONDS = 10;
+/** Paced promotions for the latency phase: this many entities get a version every 50 ms. */
+const LATENCY_ENTITIES = 50;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quiet = { logLevel: logLevel.NOTHING };
+
+/** Writes `n` chained invoice versions (1,000 entities) into a fresh SQLite log. */
+const writeLog = async (path: string, n: number) => {
+  const writer = createChainWriter(path, ENTITIES, { doc: invoiceDoc });
+  for (let i = 0; i < n / ENTITIES; i++) await writer.round();
+  await writer.close();
+};
+
+/** Snapshots/s of the publisher with the Kafka sink over the whole log. */
+const publishRate = async (path: string, brokers: string[], mode: DeliveryMode) => {
+  const prefix = `bench-${mode}-${Date.now()}`;
+  const sink = await createKafkaSink({
+    brokers,
+    prefix,
+    mode,
+    entityTypes: ['invoice'],
+    topics: { partitions: PARTITIONS },
+    ...quiet,
+  });
+  const log = createSqliteEventLog({ path });
+  const store = openProjectionStore(path);
+  const publisher = createPublisher({ log, sink, store, name: prefix, batchSize: BATCH });
+  const start = performance.now();
+  const published = await publisher.catchUp();
+  const rate = published / ((performance.now() - start) / 1000);
+  await sink.close();
+  store.close();
+  await log.close();
+  return { rate, prefix, published };
+};
+
+/** The ceiling: a bare kafkajs producer (idempotent, acks=all) sending the same records. */
+const rawProducerRate = async (brokers: string[], records: OutgoingRecord[]) => {
+  const kafka = createKafkaClient({ brokers, ...quiet });
+  const topic = `bench-raw-${Date.now()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+  });
+  await admin.disconnect();
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const start = performance.now();
+  for (let i = 0; i < records.length; i += BATCH)
+    await producer.sendBatch({
+      topicMessages: [{ topic, messages: records.slice(i, i + BATCH) }],
+      acks: -1,
+    });
+  const rate = records.length / ((performance.now() - start) / 1000);
+  await producer.disconnect();
+  return rate;
+};
+
+/** The records the sink would send for the log's snapshots, built outside the timed part. */
+const recordsOf = async (path: string): Promise<OutgoingRecord[]> => {
+  const log = createSqliteEventLog({ path });
+  const store = openProjectionStore(path);
+  const records: OutgoingRecord[] = [];
+  const collect = {
+    publish: async (snapshots: readonly Snapshot[]) =>
+      void records.push(...snapshots.map(snapshotRecord)),
+    close: async () => undefined,
+  };
+  await createPublisher({ log, sink: collect, store, name: 'records' }).catchUp();
+  store.close();
+  await log.close();
+  return records;
+};
+
+/** Snapshots/s the consumer SDK hands to a handler, reading a published topic from the start. */
+const consumeRate = async (brokers: string[], prefix: string, total: number) => {
+  let received = 0;
+  let first = 0;
+  const consumer = await createSnapshotConsumer({
+    brokers,
+    prefix,
+    groupId: `${prefix}-consumer`,
+    entityTypes: ['invoice'],
+    handler: () => {
+      if (received++ === 0) first = performance.now();
+    },
+    ...quiet,
+  });
+  while (received < total) await sleep(5);
+  const rate = (total - 1) / ((performance.now() - first) / 1000);
+  await consumer.stop();
+  return rate;
+};
+
+/**
+ * Commit → consumer latency: versions appended at a steady pace while a publisher loop (what
+ * `driftless serve` runs) publishes them and the consumer SDK receives them.
+ */
+const latency = async (dir: string, brokers: string[], mode: DeliveryMode) => {
+  const path = join(dir, `latency-${mode}.sqlite`);
+  const appendedAt = new Map<string, number>();
+  const writer = createChainWriter(path, LATENCY_ENTITIES, {
+    doc: invoiceDoc,
+    onAppend: (versionId) => appendedAt.set(versionId, performance.now()),
+  });
+  await writer.round();
+  const prefix = `bench-latency-${mode}-${Date.now()}`;
+  const sink = await createKafkaSink({ brokers, prefix, mode, entityTypes: ['invoice'], ...quiet });
+  const log = createSqliteEventLog({ path, pollIntervalMs: 1 });
+  const store = openProjectionStore(path);
+  const publisher = createPublisher({ log, sink, store, name: prefix, batchSize: BATCH });
+  let running = true;
+  const publishing = (async () => {
+    while (running) if ((await publisher.catchUp()) === 0) await sleep(1);
+  })();
+  const latencies: number[] = [];
+  const consumer = await createSnapshotConsumer({
+    brokers,
+    prefix,
+    groupId: `${prefix}-consumer`,
+    entityTypes: ['invoice'],
+    handler: (s: ReceivedSnapshot) => {
+      const at = appendedAt.get(s.versionId);
+      if (at !== undefined) latencies.push(performance.now() - at);
+    },
+    ...quiet,
+  });
+  await sleep(1000); // warm-up: the group joined, the first round published
+  latencies.length = 0;
+  const until = performance.now() + LATENCY_SECONDS * 1000;
+  while (performance.now() < until) await Promise.all([writer.round(), sleep(50)]);
+  await sleep(1000);
+  running = false;
+  await publishing;
+  await consumer.stop();
+  await sink.close();
+  store.close();
+  await log.close();
+  await writer.close();
+  const sorted = latencies.sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), samples: sorted.length };
+};
+
+/**
+ * `npm run bench -- kafka`: the publisher with the Kafka sink in each delivery mode over a
+ * log of promoted invoice versions, the consumer SDK reading them back, a bare kafkajs
+ * producer sending the same records as the ceiling, and commit → consumer latency at a
+ * steady pace. Against a local broker started like the tests' (or KAFKA_BROKERS).
+ */
+export const run = async (args: BenchArgs): Promise<void> => {
+  const snapshots = args.events === DEFAULT_EVENTS ? 100_000 : args.events;
+  const result = await withTempDir(async (dir): Promise<KafkaResult> => {
+    const local = process.env.KAFKA_BROKERS
+      ? undefined
+      : await startLocalBroker(join(dir, 'broker'));
+    const brokers = (process.env.KAFKA_BROKERS ?? local!.brokers).split(',');
+    try {
+      progress(`writing ${snapshots.toLocaleString('en-US')} promoted versions...`);
+      const path = join(dir, 'log.sqlite');
+      await writeLog(path, snapshots);
+      const records = await recordsOf(path);
+      const bytes = records.reduce((n, r) => n + r.value.length, 0) / records.length;
+      // The broker's JIT warms up first: an untimed pass, so the first measure is not the slowest.
+      progress('warm-up...');
+      await rawProducerRate(brokers, records);
+      progress('raw kafkajs producer...');
+      const rawProducerPerSec = await rawProducerRate(brokers, records);
+      progress('publisher, at-least-once...');
+      const alo = await publishRate(path, brokers, 'at-least-once');
+      progress('publisher, exactly-once...');
+      const eos = await publishRate(path, brokers, 'exactly-once');
+      progress('consumer SDK...');
+      const consumedPerSec = await consumeRate(brokers, alo.prefix, alo.published);
+      progress(`latency, at-least-once, ${LATENCY_SECONDS} s...`);
+      const aloLatency = await latency(dir, brokers, 'at-least-once');
+      progress(`latency, exactly-once, ${LATENCY_SECONDS} s...`);
+      const eosLatency = await latency(dir, brokers, 'exactly-once');
+      return {
+        snapshots: alo.published,
+        averageValueBytes: Math.round(bytes),
+        batch: BATCH,
+        partitions: PARTITIONS,
+        rawProducerPerSec,
+        atLeastOncePerSec: alo.rate,
+        exactlyOncePerSec: eos.rate,
+        consumedPerSec,
+        latency: { 'at-least-once': aloLatency, 'exactly-once': eosLatency },
+        latencyRatePerSec: LATENCY_ENTITIES * 20,
+        broker: local ? 'local' : 'KAFKA_BROKERS',
+      };
+    } finally {
+      await local?.stop();
+    }
+  });
+  printKafkaReport(args, result);
+};
