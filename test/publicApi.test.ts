@@ -17,6 +17,8 @@ describe('public API', () => {
       'openBranch',
       'createEmbeddedTopic',
       'createPublisher',
+      'createKafkaSink',
+      'createSnapshotConsumer',
       'runService',
     ])
       expect(typeof (driftless as Record<string, unknown>)[name]).toBe('function');

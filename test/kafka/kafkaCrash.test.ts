@@ -47,10 +47,11 @@ const runSink = (
     let err = '';
     let watching = progressed !== undefined;
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.once('data', async () => {
+    const killMidStream = async () => {
       while (watching && !(await progressed!())) await new Promise((r) => setTimeout(r, 20));
       if (watching) setTimeout(() => child.kill('SIGKILL'), Math.random() * 80);
-    });
+    };
+    child.stdout.once('data', () => void killMidStream());
     child.on('exit', (code, signal) => {
       watching = false;
       if (signal === 'SIGKILL') resolve('killed');

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { EntityRef, Sha256, Ulid } from '../../events/schemas/common';
 import { jsonEntityEvents, Violation } from '../../events/schemas/entityEvents';
-import type { JsonObject } from '../../reconcilers/json';
 import type { QuarantineNotice, Snapshot } from '../snapshotSink';
 
 /** Version of the envelope's shape, in the value and in the `schemaVersion` header. */
@@ -76,6 +75,3 @@ export const quarantineRecord = (notice: QuarantineNotice): OutgoingRecord => ({
     'content-type': CONTENT_TYPE,
   },
 });
-
-/** The envelope's document, typed: parsed JSON is JSON. */
-export const envelopeDoc = (doc: Record<string, unknown>): JsonObject => doc as JsonObject;

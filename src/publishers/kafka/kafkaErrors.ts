@@ -54,7 +54,7 @@ const chain = (error: unknown): KafkaJsLike[] => {
 export const translateKafkaError = (error: unknown, doing: string): DriftlessError => {
   if (error instanceof DriftlessError) return error;
   const errors = chain(error);
-  const reason = errors.map((e) => e.type ?? e.message ?? String(e)).join(': ');
+  const reason = errors.map((e) => e.type ?? e.message ?? 'unknown error').join(': ');
   const unreachable = errors.some(
     (e) => UNREACHABLE.has(e.name ?? '') || (e.name === 'KafkaJSProtocolError' && e.retriable),
   );

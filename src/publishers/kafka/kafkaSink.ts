@@ -41,7 +41,10 @@ const chunks = (topicMessages: Map<string, OutgoingRecord[]>): TopicMessages[][]
   let bytes = 0;
   for (const [topic, records] of topicMessages)
     for (const record of records) {
-      if (bytes + record.value.length > REQUEST_BYTES && bytes > 0) (out.push([]), (bytes = 0));
+      if (bytes + record.value.length > REQUEST_BYTES && bytes > 0) {
+        out.push([]);
+        bytes = 0;
+      }
       const request = out.at(-1)!;
       const last = request.at(-1);
       if (last?.topic === topic) last.messages.push(record);

@@ -146,18 +146,13 @@ export const createSnapshotConsumer = async (
     stats.delivered += 1;
   };
 
-  const eachBatch = async ({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload) => {
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
     for (const m of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       await handle(batch.topic, batch.partition, m);
-      resolveOffset(m.offset);
-      await heartbeat();
+      payload.resolveOffset(m.offset);
+      await payload.heartbeat();
     }
   };
   await consumer.run({ eachBatch, eachBatchAutoResolve: false });

@@ -25,7 +25,9 @@ const freePort = () =>
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port assigned')),
       );
     });
   });
