@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { ulid } from 'ulid';
-import { BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
+import { settleWithin, withDeadline } from './deadline';
+import { translateKafkaError } from './kafkaErrors';
 
 /** The record a publisher writes to the compacted checkpoint topic, keyed by its name. */
 export const checkpointRecord = (name: string, position: number) => ({
@@ -58,23 +59,11 @@ export const readCheckpoint = async (
           position = Math.max(position, positionOf(message.value));
       },
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new BrokerUnavailableError(
-              `reading the checkpoint topic ${topic}: not at its end after ${timeoutMs} ms`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    await Promise.race([reached, timeout]).finally(() => clearTimeout(timer));
+    await withDeadline(reached, timeoutMs, `reading the checkpoint topic ${topic} to its end`);
   } catch (error) {
     throw translateKafkaError(error, `reading the checkpoint topic ${topic}`);
   } finally {
-    await consumer.disconnect().catch(() => undefined);
+    await settleWithin(consumer.disconnect(), 5000);
   }
   return position;
 };

@@ -3,6 +3,7 @@ import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 import { checkpointRecord, readCheckpoint } from './checkpointTopic';
 import { quarantineRecord, snapshotRecord, type OutgoingRecord } from './envelope';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
+import { withDeadline, settleWithin } from './deadline';
 import { translateKafkaError } from './kafkaErrors';
 import { provisionTopics, topicNames, type TopicNames, type TopicSettings } from './topics';
 
@@ -26,6 +27,11 @@ export interface KafkaSinkOptions extends KafkaConnection {
   topics?: TopicSettings;
   /** The checkpoint's key and, in exactly-once mode, the transactional id's suffix. @defaultValue 'publisher' */
   name?: string;
+  /**
+   * Longest wait for one publish (or the exactly-once start: fencing, reading the checkpoint);
+   * past it the producer is dropped and the call fails with BROKER_UNAVAILABLE. @defaultValue 120000
+   */
+  timeoutMs?: number;
 }
 
 export interface KafkaSink extends SnapshotSink {
@@ -61,6 +67,7 @@ const chunks = (topicMessages: Map<string, OutgoingRecord[]>): TopicMessages[][]
  */
 export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaSink> => {
   const { prefix = 'driftless', mode = 'at-least-once', name = 'publisher' } = options;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const topics = topicNames(prefix);
   const exactlyOnce = mode === 'exactly-once';
   const kafka = createKafkaClient(options);
@@ -105,7 +112,7 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
         checkpoint = await readCheckpoint(kafka, admin, topics.checkpoints, name);
       }
     } catch (error) {
-      await p.disconnect().catch(() => undefined);
+      await settleWithin(p.disconnect(), 5000);
       throw error;
     }
     return (producer = p);
@@ -114,7 +121,7 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
   const reset = async () => {
     const p = producer;
     producer = undefined;
-    await p?.disconnect().catch(() => undefined);
+    if (p) await settleWithin(p.disconnect(), 5000);
   };
   const send = async (p: Producer, requests: TopicMessages[][], position: number) => {
     if (!exactlyOnce) {
@@ -149,7 +156,12 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       for (const q of context.quarantines) add(topics.quarantine, quarantineRecord(q));
     try {
       await ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
-      await send(await ready(), chunks(byTopic), context.position);
+      const requests = chunks(byTopic);
+      await withDeadline(
+        ready().then((p) => send(p, requests, context.position)),
+        timeoutMs,
+        `publishing ${snapshots.length} snapshots`,
+      );
     } catch (error) {
       await reset();
       throw translateKafkaError(error, `publishing ${snapshots.length} snapshots to Kafka`);
@@ -165,7 +177,7 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       ? {
           checkpoint: async () => {
             try {
-              await ready();
+              await withDeadline(ready(), timeoutMs, 'starting the exactly-once producer');
             } catch (error) {
               await reset();
               throw translateKafkaError(error, 'reading the exactly-once checkpoint');

@@ -93,10 +93,15 @@ export const readTopics = async (
 };
 
 /** Resolves when `check` holds, polling every 50 ms; rejects after `timeoutMs` with `what`. */
-export const eventually = async (check: () => boolean, what: string, timeoutMs = 30_000) => {
+export const eventually = async (
+  check: () => boolean,
+  what: string | (() => string),
+  timeoutMs = 30_000,
+) => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 };

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { brokerJars, KAFKA_VERSION } from './brokerJars';
 
@@ -95,7 +95,8 @@ export const startLocalBroker = async (dir: string, timeoutMs = 90_000): Promise
   const logFile = join(dir, 'server.log');
   writeFileSync(config, serverProperties(dir, port, controllerPort));
   writeFileSync(join(dir, 'log4j.properties'), log4jProperties(logFile));
-  const clusterId = randomBytes(16).toString('base64url');
+  // A base64url UUID, as Kafka makes them: never starting with '-' (it would read as an option).
+  const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
   const format = spawnSync(
     'java',
     [...java(jars, dir), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config],
@@ -122,6 +123,10 @@ export const startLocalBroker = async (dir: string, timeoutMs = 90_000): Promise
       );
       let stderr = '';
       jvm.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      // A broker left running must not keep the test run alive; the watchdog ends it with us.
+      jvm.unref();
+      (jvm.stdin as unknown as Socket).unref();
+      (jvm.stderr as unknown as Socket).unref();
       let code: number | null | undefined;
       exited = new Promise((resolve) => jvm.once('exit', (c) => ((code = c), resolve())));
       child = jvm;
