@@ -12,7 +12,10 @@ export interface KafkaConnection {
    * @defaultValue `{ retries: 5, initialRetryTime: 100, maxRetryTime: 2000 }`
    */
   retry?: RetryOptions;
-  /** kafkajs's own log on the console. @defaultValue logLevel.WARN */
+  /**
+   * kafkajs's own log on the console. Failures reach the caller anyway, as BROKER_UNAVAILABLE
+   * or BROKER_REFUSED errors carrying kafkajs's reason. @defaultValue logLevel.NOTHING
+   */
   logLevel?: logLevel;
 }
 
@@ -27,5 +30,5 @@ export const createKafkaClient = (connection: KafkaConnection): Kafka =>
     brokers: [...connection.brokers],
     clientId: connection.clientId ?? 'driftless',
     retry: connection.retry ?? DEFAULT_RETRY,
-    logLevel: connection.logLevel ?? logLevel.WARN,
+    logLevel: connection.logLevel ?? logLevel.NOTHING,
   });

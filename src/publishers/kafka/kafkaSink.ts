@@ -1,10 +1,10 @@
 import { Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 import { checkpointRecord, readCheckpoint } from './checkpointTopic';
-import { quarantineRecord, snapshotRecord, type OutgoingRecord } from './envelope';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
 import { withDeadline, settleWithin } from './deadline';
 import { translateKafkaError } from './kafkaErrors';
+import { produceRequests, recordsByTopic } from './produceRequests';
 import { provisionTopics, topicNames, type TopicNames, type TopicSettings } from './topics';
 
 /**
@@ -38,27 +38,6 @@ export interface KafkaSink extends SnapshotSink {
   readonly mode: DeliveryMode;
   readonly topics: TopicNames;
 }
-
-/** Records grouped into requests of at most this many value bytes (brokers cap a batch at 1 MB). */
-const REQUEST_BYTES = 512 * 1024;
-
-const chunks = (topicMessages: Map<string, OutgoingRecord[]>): TopicMessages[][] => {
-  const out: TopicMessages[][] = [[]];
-  let bytes = 0;
-  for (const [topic, records] of topicMessages)
-    for (const record of records) {
-      if (bytes + record.value.length > REQUEST_BYTES && bytes > 0) {
-        out.push([]);
-        bytes = 0;
-      }
-      const request = out.at(-1)!;
-      const last = request.at(-1);
-      if (last?.topic === topic) last.messages.push(record);
-      else request.push({ topic, messages: [record] });
-      bytes += record.value.length;
-    }
-  return out;
-};
 
 /**
  * The Kafka adapter of the SnapshotSink port: provisions its topics on start, then publishes
@@ -103,7 +82,6 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
       ...(exactlyOnce ? { transactionalId: `${prefix}.${name}` } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
     });
     try {
       await p.connect();
@@ -145,18 +123,11 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
   };
 
   const publish = async (snapshots: readonly Snapshot[], context: PublishContext) => {
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    const add = (topic: string, record: OutgoingRecord) => {
-      const records = byTopic.get(topic);
-      if (records) records.push(record);
-      else byTopic.set(topic, [record]);
-    };
-    for (const s of snapshots) add(topics.snapshots(s.entity.type), snapshotRecord(s));
-    if (options.quarantines === true)
-      for (const q of context.quarantines) add(topics.quarantine, quarantineRecord(q));
+    const quarantines = options.quarantines === true ? context.quarantines : [];
+    const byTopic = recordsByTopic(topics, snapshots, quarantines);
     try {
       await ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
-      const requests = chunks(byTopic);
+      const requests = produceRequests(byTopic);
       await withDeadline(
         ready().then((p) => send(p, requests, context.position)),
         timeoutMs,

@@ -135,6 +135,7 @@ export const startLocalBroker = async (dir: string, timeoutMs = 90_000): Promise
       );
     },
     stop: async () => {
+      child?.ref(); // until the JVM is gone: nothing else may be keeping this process alive
       child?.stdin?.end();
       await exited;
       child = undefined;
