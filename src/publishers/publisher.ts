@@ -76,29 +76,48 @@ export const createPublisher = (options: PublisherOptions) => {
     };
   };
   const checkpoint = async () => (sink.checkpoint ? sink.checkpoint() : store.checkpoint(name));
+  /** The next batch from `from` on, turned into what the sink takes. */
+  const read = async (from: number) => {
+    const events = await log.readAll({
+      fromPosition: from,
+      limit: batchSize,
+      filter: { eventTypes },
+    });
+    const snapshots: Snapshot[] = [];
+    const quarantines: QuarantineNotice[] = [];
+    for (const e of events)
+      if (e.type === 'VersionPromoted') snapshots.push(toSnapshot(e));
+      else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
+    return {
+      full: events.length === batchSize,
+      position: events.at(-1)?.position,
+      snapshots,
+      quarantines,
+    };
+  };
   return {
     /** Publishes everything promoted so far; resolves with how many snapshots went out. */
     catchUp: async (): Promise<number> => {
       let published = 0;
+      let batch = await read((await checkpoint()) + 1);
       for (;;) {
-        const events = await log.readAll({
-          fromPosition: (await checkpoint()) + 1,
-          limit: batchSize,
-          filter: { eventTypes },
-        });
-        const snapshots: Snapshot[] = [];
-        const quarantines: QuarantineNotice[] = [];
-        for (const e of events)
-          if (e.type === 'VersionPromoted') snapshots.push(toSnapshot(e));
-          else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
-        const position = events.at(-1)?.position;
-        if (position !== undefined) {
-          if (snapshots.length + quarantines.length > 0)
-            await sink.publish(snapshots, { position, quarantines });
-          if (!sink.checkpoint) save.run(name, position);
-        }
+        const { full, position, snapshots, quarantines } = batch;
+        if (position === undefined) return published;
+        const publishing =
+          snapshots.length + quarantines.length > 0
+            ? sink.publish(snapshots, { position, quarantines })
+            : Promise.resolve();
+        // The next batch is read while the sink waits for its acknowledgement (after this turn
+        // of the event loop: by then the sink has sent its request).
+        const next = full
+          ? new Promise((r) => setImmediate(r)).then(() => read(position + 1))
+          : undefined;
+        next?.catch(() => undefined); // observed below, unless publishing fails first
+        await publishing;
+        if (!sink.checkpoint) save.run(name, position);
         published += snapshots.length;
-        if (events.length < batchSize) return published;
+        if (next === undefined) return published;
+        batch = await next;
       }
     },
   };

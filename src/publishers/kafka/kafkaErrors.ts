@@ -27,6 +27,9 @@ const UNREACHABLE = new Set([
   'KafkaJSGroupCoordinatorNotFound',
 ]);
 
+/** A newer producer with the same transactional id took over: start again with a new one. */
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
+
 interface KafkaJsLike {
   name?: string;
   message?: string;
@@ -47,8 +50,9 @@ const chain = (error: unknown): KafkaJsLike[] => {
 };
 
 /**
- * Translates a kafkajs error at the adapter's boundary: unreachable brokers and retriable
- * protocol errors become a retriable BrokerUnavailableError, anything else BrokerRefusedError.
+ * Translates a kafkajs error at the adapter's boundary: unreachable brokers, retriable protocol
+ * errors and a fenced transactional producer (another took over; the next call starts a new
+ * one) become a retriable BrokerUnavailableError, anything else BrokerRefusedError.
  * Errors Driftless already translated pass through.
  */
 export const translateKafkaError = (error: unknown, doing: string): DriftlessError => {
@@ -56,7 +60,10 @@ export const translateKafkaError = (error: unknown, doing: string): DriftlessErr
   const errors = chain(error);
   const reason = errors.map((e) => e.type ?? e.message ?? 'unknown error').join(': ');
   const unreachable = errors.some(
-    (e) => UNREACHABLE.has(e.name ?? '') || (e.name === 'KafkaJSProtocolError' && e.retriable),
+    (e) =>
+      UNREACHABLE.has(e.name ?? '') ||
+      FENCED.has(e.type ?? '') ||
+      (e.name === 'KafkaJSProtocolError' && e.retriable),
   );
   return unreachable
     ? new BrokerUnavailableError(`${doing}: brokers unavailable (${reason})`, error)

@@ -3,7 +3,7 @@ import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 import { checkpointRecord, readCheckpoint } from './checkpointTopic';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
 import { withDeadline, settleWithin } from './deadline';
-import { translateKafkaError } from './kafkaErrors';
+import { BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
 import { produceRequests, recordsByTopic } from './produceRequests';
 import { provisionTopics, topicNames, type TopicNames, type TopicSettings } from './topics';
 
@@ -73,10 +73,13 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
   }
 
   let producer: Producer | undefined;
+  /** Moves on each reset: a producer that became ready too late for its caller is dropped. */
+  let generation = 0;
   let checkpoint = 0;
   /** A producer ready to send; in exactly-once mode it fenced its predecessors and read the checkpoint. */
   const ready = async (): Promise<Producer> => {
     if (producer) return producer;
+    const started = generation;
     const p = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -93,12 +96,17 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       await settleWithin(p.disconnect(), 5000);
       throw error;
     }
+    if (started !== generation) {
+      await settleWithin(p.disconnect(), 5000);
+      throw new BrokerUnavailableError('the producer became ready after its deadline');
+    }
     return (producer = p);
   };
   /** After a failure the producer's state (and whether the last commit landed) is unknown. */
   const reset = async () => {
     const p = producer;
     producer = undefined;
+    generation += 1;
     if (p) await settleWithin(p.disconnect(), 5000);
   };
   const send = async (p: Producer, requests: TopicMessages[][], position: number) => {
