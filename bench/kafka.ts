@@ -20,6 +20,7 @@ import { progress, withTempDir } from './measure';
 const ENTITIES = 1000;
 const BATCH = 500;
 const PARTITIONS = 6;
+const PASSES = 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet = { logLevel: logLevel.NOTHING };
@@ -139,10 +140,16 @@ export const run = async (args: BenchArgs): Promise<void> => {
       // The broker's JIT warms up first: an untimed pass, so the first measure is not the slowest.
       progress('warm-up...');
       await rawProducerRate(brokers, records);
-      progress('raw kafkajs producer...');
-      const rawProducerPerSec = await rawProducerRate(brokers, records);
-      progress('publisher, at-least-once...');
-      const alo = await publishRate(path, brokers, 'at-least-once');
+      // Raw and at-least-once alternate, best of each: the machine's noise hits both alike.
+      let rawProducerPerSec = 0;
+      let alo = { rate: 0, prefix: '', published: 0 };
+      for (let pass = 1; pass <= PASSES; pass++) {
+        progress(`raw kafkajs producer (${pass}/${PASSES})...`);
+        rawProducerPerSec = Math.max(rawProducerPerSec, await rawProducerRate(brokers, records));
+        progress(`publisher, at-least-once (${pass}/${PASSES})...`);
+        const run = await publishRate(path, brokers, 'at-least-once');
+        if (run.rate > alo.rate) alo = run;
+      }
       progress('publisher, exactly-once...');
       const eos = await publishRate(path, brokers, 'exactly-once');
       progress('consumer SDK...');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { runInvoiceDemo } from '../../src/demo/invoiceDemo';
@@ -118,4 +118,29 @@ describe('Kafka end to end', () => {
     expect(new Set(notices.map((n) => n.headers.branchId))).toEqual(quarantined);
     dir.remove();
   }, 120_000);
+});
+
+describe('driftless serve with Kafka', () => {
+  it('stops with one line naming the topics and the reason when the broker refuses them', async () => {
+    const dir = tempDir('kafka-refused');
+    const serve = spawnSync(
+      process.execPath,
+      [...TSX, MAIN, 'serve', '--log', `sqlite:${dir.file('empty.sqlite')}`],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DRIFTLESS_ENTITIES: DEMO_ENTITIES,
+          DRIFTLESS_KAFKA_BROKERS: brokers.join(','),
+          DRIFTLESS_KAFKA_PREFIX: uniquePrefix('refused'),
+          DRIFTLESS_KAFKA_REPLICATION: '3',
+        },
+      },
+    );
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toMatch(
+      /^driftless: the broker refused to create topics .*\.snapshots\.invoice, .*\.snapshots\.vendor: INVALID_REPLICATION_FACTOR/m,
+    );
+    dir.remove();
+  }, 60_000);
 });
