@@ -26,7 +26,8 @@ const createParentHashes = (store: ProjectionStore) => {
   const recent = new Map<string, string>();
   return {
     remember: (versionId: string, hash: string) => {
-      if (recent.size >= 10_000) recent.clear();
+      // The oldest goes first (a Map keeps insertion order): parents are usually recent.
+      if (recent.size >= 10_000) recent.delete(recent.keys().next().value!);
       recent.set(versionId, hash);
     },
     of: (versionId: string, parents: readonly string[]) =>
