@@ -32,7 +32,7 @@ Commands:
   help    show this text
 
 Configuration of serve, quarantine, blame and lineage (flags override environment, environment overrides file):
-  --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness
+  --config FILE          JSON file with log, entities, worker, pollMs, maxStaleness, kafka*
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
   DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS
