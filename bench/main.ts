@@ -1,5 +1,6 @@
 import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
+import * as kafka from './kafka';
 import * as merge from './merge';
 import * as pipeline from './pipeline';
 import * as replay from './replay';
@@ -8,6 +9,7 @@ import * as strategies from './strategies/run';
 /** Benchmarks by name; each module exports `run(args)`. */
 const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
+  kafka,
   merge,
   pipeline,
   replay,

@@ -145,21 +145,49 @@ export { openBranch, type BranchWriter, type OpenBranchOptions } from './sdk/ope
 export { DEFAULT_RETRY, type RetryPolicy } from './sdk/retry';
 
 // Publishing promoted snapshots: the sink port, the embedded topic, the outbox publisher.
-export type { Snapshot, SnapshotSink } from './publishers/snapshotSink';
+export type {
+  DecisionSummary,
+  PublishContext,
+  QuarantineNotice,
+  Snapshot,
+  SnapshotSink,
+} from './publishers/snapshotSink';
 export {
   createEmbeddedTopic,
   type EmbeddedTopic,
   type TopicRecord,
 } from './publishers/embedded/embeddedTopic';
-export {
-  createPublisher,
-  type PublisherCheckpoint,
-  type PublisherOptions,
-} from './publishers/publisher';
+export { createPublisher, type PublisherOptions } from './publishers/publisher';
 export { storeCheckpoints } from './projections/storeCheckpoints';
+
+// Kafka: the sink, its topics and errors, and the consumer SDK.
+export {
+  createKafkaSink,
+  type DeliveryMode,
+  type KafkaSink,
+  type KafkaSinkOptions,
+} from './publishers/kafka/kafkaSink';
+export type { KafkaConnection } from './publishers/kafka/kafkaClient';
+export { topicNames, type TopicNames, type TopicSettings } from './publishers/kafka/topics';
+export { BrokerRefusedError, BrokerUnavailableError } from './publishers/kafka/kafkaErrors';
+export {
+  CONTENT_TYPE,
+  QuarantineEnvelope,
+  SCHEMA_VERSION,
+  SnapshotEnvelope,
+} from './publishers/kafka/envelope';
+export {
+  createSnapshotConsumer,
+  type AppliedDepths,
+  type ConsumerStats,
+  type SnapshotConsumer,
+  type SnapshotConsumerOptions,
+} from './publishers/kafka/snapshotConsumer';
+export type { LineageLink, ReceivedSnapshot } from './publishers/kafka/acceptSnapshot';
 
 // The service `driftless serve` runs.
 export { loadConfig, type ServiceConfig } from './service/config';
+export type { KafkaSettings } from './service/kafkaSettings';
 export { openService, type OpenService } from './service/openService';
 export { runService, type ServiceOptions } from './service/runService';
 

@@ -20,6 +20,8 @@ describe('public API', () => {
       'openBranch',
       'createEmbeddedTopic',
       'createPublisher',
+      'createKafkaSink',
+      'createSnapshotConsumer',
       'runService',
       'blame',
       'lineageGraph',

@@ -21,8 +21,8 @@ Commands:
           --db PATH      the SQLite file to create (default ./driftless-demo.sqlite)
           --log URL      run the log on a fresh EventStoreDB (esdb://host:2113?tls=false);
                          the projections and the topic then go to the --db file
-  serve   run the promoter and publish promoted snapshots to the embedded topic until
-          SIGINT/SIGTERM
+  serve   run the promoter and publish promoted snapshots to the embedded topic (or to Kafka
+          when DRIFTLESS_KAFKA_BROKERS is set) until SIGINT/SIGTERM
           --worker i/N       only the entities whose hash mod N is i
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
   quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
@@ -33,14 +33,18 @@ ${AUDIT_USAGE}
 
 Configuration of serve, quarantine and the audit commands (flags override environment,
 environment overrides file):
-  --config FILE          JSON file with log, state, entities, worker, pollMs, maxStaleness, metricsPort
+  --config FILE          JSON file with log, state, entities, worker, pollMs, maxStaleness,
+                         metricsPort, kafka*
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite), or an EventStoreDB
                          connection string: esdb://host:2113?tls=false (TLS: esdb://user:pass@host:2113)
   --state, DRIFTLESS_STATE   with EventStoreDB: the SQLite file of projections and topic, a
                          cache rebuilt from the log (default ./driftless-state.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
   DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS,
-  DRIFTLESS_METRICS_PORT`;
+  DRIFTLESS_METRICS_PORT
+  DRIFTLESS_KAFKA_BROKERS host:port,...  publish to Kafka; then DRIFTLESS_KAFKA_PREFIX (default
+    driftless), DRIFTLESS_KAFKA_MODE at-least-once|exactly-once, DRIFTLESS_KAFKA_PARTITIONS
+    (default 6), DRIFTLESS_KAFKA_REPLICATION, DRIFTLESS_KAFKA_QUARANTINE true|false`;
 
 /** `demo --log`: sqlite:PATH (the same as --db PATH) or an EventStoreDB connection string. */
 const demoLog = (log: string | undefined, db: string): { db: string; esdb?: string } => {

@@ -48,8 +48,11 @@ export const serveCommand = async (
     config.worker === undefined
       ? 'all entities'
       : `worker ${config.worker.index}/${config.worker.count}`;
+  const sink = config.kafka
+    ? `Kafka ${config.kafka.brokers.join(',')} (${config.kafka.mode}, topics ${config.kafka.prefix}.*)`
+    : 'the embedded topic';
   out(
-    `driftless serve: ${describeLog(config.log)} (state ${config.state}), entity types ${[...service.registry.keys()].join(', ')}, ${worker}`,
+    `driftless serve: ${describeLog(config.log)} (state ${config.state}), entity types ${[...service.registry.keys()].join(', ')}, ${worker}, publishing to ${sink}`,
   );
   const total = { ...ZERO };
   let pending = { ...ZERO };

@@ -1,56 +1,130 @@
+import type { EventOfType, EventType } from '../events/catalogue';
 import type { CheckpointStore } from '../events/checkpointStore';
-import type { EventLog } from '../events/eventLog';
+import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { ProjectionStore } from '../projections/projectionStore';
 import { storeCheckpoints } from '../projections/storeCheckpoints';
-import type { Snapshot, SnapshotSink } from './snapshotSink';
+import type { DecisionSummary, QuarantineNotice, Snapshot, SnapshotSink } from './snapshotSink';
 
-/**
- * Where the checkpoint lives, with the sink's data: in `store`'s `projection_checkpoints`
- * table (for the embedded topic in the same file), or in `checkpoints` (e.g. EventStoreDB
- * checkpoint streams, for a broker).
- */
-export type PublisherCheckpoint =
-  | { store: ProjectionStore; checkpoints?: undefined }
-  | { checkpoints: CheckpointStore; store?: undefined };
-
-export type PublisherOptions = PublisherCheckpoint & {
+export interface PublisherOptions {
   log: EventLog;
   sink: SnapshotSink;
+  /** The projections: the parents' hashes, and the checkpoint unless `checkpoints` is given. */
+  store: ProjectionStore;
+  /**
+   * Where the checkpoint lives when the sink does not keep it: with the sink's data, so both
+   * are kept or lost together (e.g. EventStoreDB checkpoint streams for a broker).
+   * @defaultValue the store's `projection_checkpoints` table (right for the embedded topic)
+   */
+  checkpoints?: CheckpointStore;
   /** @defaultValue 'publisher' */
   name?: string;
   /** @defaultValue 500 */
   batchSize?: number;
+}
+
+const summarize = (decisions: readonly { rule: string }[]): DecisionSummary => {
+  const byRule: Record<string, number> = {};
+  for (const d of decisions) byRule[d.rule] = (byRule[d.rule] ?? 0) + 1;
+  return { count: decisions.length, byRule };
+};
+
+/** Version hashes by id: those of the batch, else the projections' versions table. */
+const createParentHashes = (store: ProjectionStore) => {
+  const select = store.statement('SELECT hash FROM versions WHERE version_id = ?');
+  const recent = new Map<string, string>();
+  return {
+    remember: (versionId: string, hash: string) => {
+      // The oldest goes first (a Map keeps insertion order): parents are usually recent.
+      if (recent.size >= 10_000) recent.delete(recent.keys().next().value!);
+      recent.set(versionId, hash);
+    },
+    of: (versionId: string, parents: readonly string[]) =>
+      parents.map((p) => {
+        const hash = recent.get(p) ?? (select.get(p) as { hash: string } | undefined)?.hash;
+        if (hash === undefined)
+          throw new Error(`parent ${p} of version ${versionId} is not in the projections`);
+        return hash;
+      }),
+  };
 };
 
 /**
- * The log is the outbox: every VersionPromoted is published in log order, and the
- * publisher's checkpoint moves only after the sink acknowledged. After a crash the last batch
- * may go out again; the sink stores a snapshot once (by version id). Publishers of several
- * promoter processes may run at once: the checkpoint only moves forward.
+ * The log is the outbox: every VersionPromoted (and BranchQuarantined, for a sink that asks)
+ * is published in log order, and the checkpoint moves only after the sink acknowledged. After
+ * a crash the last batch may go out again; the sink stores a snapshot once (by version id) or
+ * says how downstream drops the repeat. Publishers of several promoter processes may run at
+ * once: the checkpoint only moves forward. A sink with its own checkpoint keeps it instead.
  */
 export const createPublisher = (options: PublisherOptions) => {
-  const { log, sink, name = 'publisher', batchSize = 500 } = options;
-  const checkpoints = options.checkpoints ?? storeCheckpoints(options.store);
+  const { log, sink, store, name = 'publisher', batchSize = 500 } = options;
+  const checkpoints = options.checkpoints ?? storeCheckpoints(store);
+  const hashes = createParentHashes(store);
+  const eventTypes: EventType[] =
+    sink.quarantines === true ? ['VersionPromoted', 'BranchQuarantined'] : ['VersionPromoted'];
+  const toSnapshot = (e: RecordedEvent & EventOfType<'VersionPromoted'>): Snapshot => {
+    const { decisions, ...version } = e.data;
+    const parentHashes = hashes.of(version.versionId, version.parents);
+    hashes.remember(version.versionId, version.hash);
+    return {
+      ...version,
+      position: e.position,
+      parentHashes,
+      decisionSummary: summarize(decisions),
+    };
+  };
+  const toNotice = (e: RecordedEvent & EventOfType<'BranchQuarantined'>): QuarantineNotice => {
+    const { branchId, entity, violations } = e.data;
+    return {
+      branchId,
+      entity,
+      violations,
+      position: e.position,
+      recordedAt: e.metadata.recordedAt,
+    };
+  };
+  const checkpoint = () => (sink.checkpoint ? sink.checkpoint() : checkpoints.load(name));
+  /** The next batch from `from` on, turned into what the sink takes. */
+  const read = async (from: number) => {
+    const events = await log.readAll({
+      fromPosition: from,
+      limit: batchSize,
+      filter: { eventTypes },
+    });
+    const snapshots: Snapshot[] = [];
+    const quarantines: QuarantineNotice[] = [];
+    for (const e of events)
+      if (e.type === 'VersionPromoted') snapshots.push(toSnapshot(e));
+      else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
+    return {
+      full: events.length === batchSize,
+      position: events.at(-1)?.position,
+      snapshots,
+      quarantines,
+    };
+  };
   return {
     /** Publishes everything promoted so far; resolves with how many snapshots went out. */
     catchUp: async (): Promise<number> => {
       let published = 0;
+      let batch = await read((await checkpoint()) + 1);
       for (;;) {
-        const from = (await checkpoints.load(name)) + 1;
-        const events = await log.readAll({
-          fromPosition: from,
-          limit: batchSize,
-          filter: { eventTypes: ['VersionPromoted'] },
-        });
-        const snapshots: Snapshot[] = events.flatMap((e) => {
-          if (e.type !== 'VersionPromoted') return [];
-          const { decisions: _decisions, ...version } = e.data;
-          return [{ ...version, position: e.position }];
-        });
-        if (snapshots.length > 0) await sink.publish(snapshots);
-        if (events.length > 0) await checkpoints.save(name, events.at(-1)!.position);
+        const { full, position, snapshots, quarantines } = batch;
+        if (position === undefined) return published;
+        const publishing =
+          snapshots.length + quarantines.length > 0
+            ? sink.publish(snapshots, { position, quarantines })
+            : Promise.resolve();
+        // The next batch is read while the sink waits for its acknowledgement (after this turn
+        // of the event loop: by then the sink has sent its request).
+        const next = full
+          ? new Promise((r) => setImmediate(r)).then(() => read(position + 1))
+          : undefined;
+        next?.catch(() => undefined); // observed below, unless publishing fails first
+        await publishing;
+        if (!sink.checkpoint) await checkpoints.save(name, position);
         published += snapshots.length;
-        if (events.length < batchSize) return published;
+        if (next === undefined) return published;
+        batch = await next;
       }
     },
   };

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { isEsdbConnectionString } from '../events/esdb/connection';
 import { ValidationError } from '../events/errors';
 import { parseWorker, type WorkerAssignment } from '../promoter/workerAssignment';
+import {
+  KAFKA_ENV_NAMES,
+  KAFKA_SETTINGS,
+  kafkaSettings,
+  type KafkaSettings,
+} from './kafkaSettings';
 
 /**
  * Where the log lives: `sqlite:<path>`, the embedded default, or an EventStoreDB connection
@@ -29,6 +35,8 @@ export interface ServiceConfig {
   maxStaleness?: number;
   /** `driftless serve` serves drift metrics on this port at `/metrics` (0: any free port). */
   metricsPort?: number;
+  /** Publish to Kafka instead of the embedded topic. */
+  kafka?: KafkaSettings;
 }
 
 const LOG_FORMS = 'sqlite:<path> (e.g. sqlite:./driftless.sqlite) or esdb://host:2113?tls=false';
@@ -68,6 +76,7 @@ const settings = z.strictObject({
   pollMs: count.default(50),
   maxStaleness: count.optional(),
   metricsPort: count.max(65535).optional(),
+  ...KAFKA_SETTINGS,
 });
 
 /** Environment variable of each setting. */
@@ -79,6 +88,7 @@ export const ENV_NAMES = {
   pollMs: 'DRIFTLESS_POLL_MS',
   maxStaleness: 'DRIFTLESS_MAX_STALENESS',
   metricsPort: 'DRIFTLESS_METRICS_PORT',
+  ...KAFKA_ENV_NAMES,
 } as const;
 
 type Raw = Partial<Record<keyof typeof ENV_NAMES, unknown>>;
@@ -150,12 +160,17 @@ export const loadConfig = (
       }),
       'invalid configuration',
     );
-  const { log, entities, state, ...rest } = parsed.data;
+  const { log, entities, state, worker, pollMs, maxStaleness, metricsPort, ...kafka } = parsed.data;
+  const publishTo = kafkaSettings(kafka, sources);
   const located: LogLocation = log.kind === 'sqlite' ? { ...log, path: resolve(log.path) } : log;
   return {
-    ...rest,
+    pollMs,
+    ...(worker === undefined ? {} : { worker }),
+    ...(maxStaleness === undefined ? {} : { maxStaleness }),
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    ...(publishTo === undefined ? {} : { kafka: publishTo }),
     log: located,
     state: resolve(state ?? (located.kind === 'sqlite' ? located.path : DEFAULT_STATE)),
     entities: resolve(entities),
-  } as ServiceConfig;
+  };
 };

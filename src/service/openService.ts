@@ -1,12 +1,16 @@
+import { createEventStoreDbCheckpoints } from '../events/esdb/checkpointStreams';
 import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import type { EventLog } from '../events/eventLog';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
 import { createPromoter, type Promoter } from '../promoter/promoter';
-import { createEmbeddedTopic, type EmbeddedTopic } from '../publishers/embedded/embeddedTopic';
+import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
+import { createKafkaSink } from '../publishers/kafka/kafkaSink';
 import { createPublisher } from '../publishers/publisher';
+import type { SnapshotSink } from '../publishers/snapshotSink';
 import type { ServiceConfig } from './config';
+import type { KafkaSettings } from './kafkaSettings';
 import { loadEntities } from './loadEntities';
 
 /** The parts of a running service, opened from its configuration. */
@@ -15,9 +19,11 @@ export interface OpenService {
   registry: EntityRegistry;
   log: EventLog;
   store: ProjectionStore;
-  topic: EmbeddedTopic;
   promoter: Promoter;
-  /** Publishes promoted snapshots not yet in the topic; resolves with how many went out. */
+  /**
+   * Publishes promoted snapshots not yet in the sink (the embedded topic, or Kafka when
+   * configured, connected on the first call); resolves with how many went out.
+   */
   publish: () => Promise<number>;
   close(): Promise<void>;
 }
@@ -28,18 +34,35 @@ export const openLog = (config: Pick<ServiceConfig, 'log' | 'pollMs'>): EventLog
     ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs })
     : createEventStoreDbEventLog({ connectionString: config.log.connectionString });
 
+const kafkaSink = (kafka: KafkaSettings, registry: EntityRegistry) =>
+  createKafkaSink({
+    brokers: kafka.brokers,
+    prefix: kafka.prefix,
+    mode: kafka.mode,
+    entityTypes: [...registry.keys()],
+    quarantines: kafka.quarantines,
+    topics: {
+      partitions: kafka.partitions,
+      ...(kafka.replicationFactor === undefined
+        ? {}
+        : { replicationFactor: kafka.replicationFactor }),
+    },
+  });
+
 /**
- * Log, projections, promoter and embedded topic. On SQLite all in the log's file, which the
- * log polls for other processes' appends every `pollMs`, so several services can share it.
- * On EventStoreDB the projections and the embedded topic live in the `state` file, a cache
- * of the log: deleted, it is rebuilt from $all (and the topic refilled) on the next start.
- * The publisher's checkpoint stays with the topic it fills, in that file.
+ * Log, projections, promoter, and the sink: the embedded topic, or Kafka when configured.
+ * On SQLite the projections and the topic live in the log's file, which the log polls for
+ * other processes' appends every `pollMs`, so several services can share it. On EventStoreDB
+ * they live in the `state` file, a cache of the log: deleted, it is rebuilt from $all (and the
+ * topic refilled) on the next start. The publisher's checkpoint stays with the data it
+ * describes: in the state file for the embedded topic; for Kafka on EventStoreDB in a
+ * checkpoint stream there, so a lost state file does not send everything again (in
+ * exactly-once mode Kafka keeps it, in the publishing transaction).
  */
 export const openService = async (config: ServiceConfig): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   const log = openLog(config);
   const store = openProjectionStore(config.state);
-  const topic = createEmbeddedTopic({ path: config.state });
   const promoter = createPromoter({
     log,
     store,
@@ -47,17 +70,31 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
   });
-  const publisher = createPublisher({ log, sink: topic, store });
+  const { kafka } = config;
+  const checkpoints =
+    kafka && config.log.kind === 'esdb'
+      ? createEventStoreDbCheckpoints({ connectionString: config.log.connectionString })
+      : undefined;
+  // Each destination keeps its own place in the log.
+  const name = kafka ? `kafka:${kafka.prefix}` : 'publisher';
+  let sink: SnapshotSink | undefined;
+  let publisher: ReturnType<typeof createPublisher> | undefined;
+  const publish = async () => {
+    // Opened on first use (commands that only read never reach Kafka); a failed start is retried.
+    sink ??= kafka ? await kafkaSink(kafka, registry) : createEmbeddedTopic({ path: config.state });
+    publisher ??= createPublisher({ log, sink, store, name, ...(checkpoints && { checkpoints }) });
+    return publisher.catchUp();
+  };
   return {
     config,
     registry,
     log,
     store,
-    topic,
     promoter,
-    publish: publisher.catchUp,
+    publish,
     close: async () => {
-      await topic.close();
+      await sink?.close();
+      await checkpoints?.close();
       store.close();
       await log.close();
     },

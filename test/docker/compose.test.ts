@@ -100,7 +100,14 @@ describe('docker-compose.yml and Dockerfile', () => {
       connectionString: 'esdb://kurrentdb:2113?tls=false',
     });
     expect(config.state).toBe('/var/lib/driftless/state.sqlite');
-    expect(variables.DRIFTLESS_KAFKA_BROKERS).toBe('kafka:9092');
+    expect(config.kafka).toEqual({
+      brokers: ['kafka:9092'],
+      prefix: 'driftless',
+      mode: 'exactly-once',
+      partitions: 6,
+      replicationFactor: 1,
+      quarantines: false,
+    });
     // The entity module it names is built from this repository's source.
     const entities = config.entities.replace('/app/dist/', 'src/').replace(/\.js$/, '.ts');
     expect(existsSync(join(ROOT, entities))).toBe(true);

@@ -98,4 +98,52 @@ describe('service configuration', () => {
       /expected sqlite:<path> .* or esdb:\/\/host:2113\?tls=false, received "postgres:\/\/x"/,
     );
   });
+
+  it('publishes to Kafka when brokers are configured, with the delivery mode and topic settings', () => {
+    const config = loadConfig(
+      {
+        DRIFTLESS_ENTITIES: '/abs/types.js',
+        DRIFTLESS_KAFKA_BROKERS: 'k1:9092, k2:9092',
+        DRIFTLESS_KAFKA_MODE: 'exactly-once',
+        DRIFTLESS_KAFKA_QUARANTINE: 'true',
+      },
+      { config: file({ kafkaPrefix: 'acme', kafkaPartitions: 12, kafkaReplication: 3 }) },
+    );
+    expect(config.kafka).toEqual({
+      brokers: ['k1:9092', 'k2:9092'],
+      prefix: 'acme',
+      mode: 'exactly-once',
+      partitions: 12,
+      replicationFactor: 3,
+      quarantines: true,
+    });
+    expect(loadConfig({ DRIFTLESS_ENTITIES: 'x.js' }).kafka).toBeUndefined();
+  });
+
+  it('names wrong Kafka settings, and Kafka settings without brokers', () => {
+    const issues = (env: Record<string, string>) => {
+      try {
+        loadConfig({ DRIFTLESS_ENTITIES: 'x.js', ...env });
+      } catch (error) {
+        return (error as ValidationError).issues.map(
+          (i) => `${i.message} (expected ${i.expected})`,
+        );
+      }
+      return [];
+    };
+    expect(
+      issues({
+        DRIFTLESS_KAFKA_BROKERS: 'localhost',
+        DRIFTLESS_KAFKA_MODE: 'twice',
+        DRIFTLESS_KAFKA_PREFIX: 'a b',
+      }),
+    ).toEqual([
+      'DRIFTLESS_KAFKA_BROKERS is invalid (expected host:port[,host:port...])',
+      'DRIFTLESS_KAFKA_PREFIX is invalid (expected a topic prefix: a-z A-Z 0-9 . _ -)',
+      'DRIFTLESS_KAFKA_MODE is invalid (expected at-least-once or exactly-once)',
+    ]);
+    expect(issues({ DRIFTLESS_KAFKA_MODE: 'exactly-once' })).toEqual([
+      'DRIFTLESS_KAFKA_BROKERS is missing (kafkaMode is set) (expected host:port[,host:port...])',
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Snapshot, SnapshotSink } from '../snapshotSink';
+import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS snapshot_topic (
@@ -19,6 +19,8 @@ export interface TopicRecord {
 }
 
 export interface EmbeddedTopic extends SnapshotSink {
+  /** Stores the snapshots not stored yet; the context is not needed here. */
+  publish(snapshots: readonly Snapshot[], context?: PublishContext): Promise<void>;
   /** Snapshots from `fromOffset` (inclusive), oldest first. */
   read(options?: { fromOffset?: number; limit?: number }): TopicRecord[];
 }
