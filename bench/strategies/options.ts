@@ -10,7 +10,10 @@ export interface StrategiesOptions {
   /** Shares, 0..1 (given as percentages). */
   overlap: number[];
   synchronous: SynchronousMode;
-  /** Where the PNG chart goes. */
+  /**
+   * Where the PNG chart goes: the README's chart for the default sweep, else beside the
+   * compiled benchmark, so a partial run never replaces the README's picture.
+   */
   chart: string;
 }
 
@@ -56,6 +59,6 @@ export const parseStrategiesOptions = (own: Record<string, string>): StrategiesO
         ? d.overlap
         : list('overlap', own.overlap, 0, 100).map((p) => p / 100),
     synchronous: sync,
-    chart: own.chart ?? d.chart,
+    chart: own.chart ?? (Object.keys(own).length === 0 ? d.chart : 'build/strategies.png'),
   };
 };
