@@ -1,0 +1,60 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEventStoreDbCheckpoints } from '../../src/events/esdb/checkpointStreams';
+import { openBranch } from '../../src/sdk/openBranch';
+import { loadConfig } from '../../src/service/config';
+import { openService } from '../../src/service/openService';
+import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
+import { readTopics, testBrokers, uniquePrefix } from '../support/kafka/kafkaTestKit';
+import { tempDir } from '../support/tempDir';
+
+const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
+const brokers = testBrokers();
+
+describe('Kafka publishing with the log on EventStoreDB (emulator)', () => {
+  const dir = tempDir('kafka-esdb');
+  let emulator: EsdbEmulator;
+  beforeAll(async () => {
+    emulator = await startEsdbEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    dir.remove();
+  });
+
+  it('keeps the publisher checkpoint in an EventStoreDB checkpoint stream, so a lost state file sends nothing again', async () => {
+    const prefix = uniquePrefix('esdb');
+    const state = dir.file('state.sqlite');
+    const config = loadConfig(
+      { DRIFTLESS_KAFKA_BROKERS: brokers.join(','), DRIFTLESS_KAFKA_PREFIX: prefix },
+      { log: emulator.url, entities: ENTITIES, state },
+    );
+    const first = await openService(config);
+    for (let i = 0; i < 3; i++) {
+      const branch = await openBranch({
+        log: first.log,
+        entity: { type: 'invoice', id: `INV-${i}` },
+        phase: 'default',
+        actor: 'agent',
+        from: null,
+      });
+      await branch.set('/total', 10 * i).commit();
+    }
+    expect((await first.promoter.runOnce()).promoted).toBe(3);
+    expect(await first.publish()).toBe(3);
+    const lastPromoted = first.promoter.position();
+    await first.close();
+
+    const checkpoints = createEventStoreDbCheckpoints({ connectionString: emulator.url });
+    expect(await checkpoints.load(`kafka:${prefix}`)).toBeGreaterThanOrEqual(lastPromoted);
+    await checkpoints.close();
+
+    rmSync(state); // the projections are rebuilt from the log; the checkpoint is not in the file
+    const second = await openService(config);
+    await second.promoter.runOnce();
+    expect(await second.publish()).toBe(0);
+    await second.close();
+    const records = await readTopics(brokers, [`${prefix}.snapshots.invoice`]);
+    expect(records.map((r) => r.key).sort()).toEqual(['INV-0', 'INV-1', 'INV-2']);
+  });
+});
