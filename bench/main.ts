@@ -2,12 +2,14 @@ import { parseBenchArgs, UsageError, type BenchArgs } from './args';
 import * as eventlog from './eventlog';
 import * as merge from './merge';
 import * as pipeline from './pipeline';
+import * as promoter from './promoter';
 
 /** Benchmarks by name; each module exports `run(args)`. */
 const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   eventlog,
   merge,
   pipeline,
+  promoter,
 };
 
 const main = async (): Promise<void> => {
