@@ -10,6 +10,7 @@ import type { EntityRegistry } from '../projections/defineEntity';
 import { entityStreams } from '../projections/entityStreams';
 import { gateLookups } from '../projections/gateLookups';
 import { lineage } from '../projections/lineage';
+import { passReads } from '../projections/passReads';
 import { createProcessor } from '../projections/processor';
 import type { ProjectionStore } from '../projections/projectionStore';
 import { referenceGraph } from '../projections/referenceGraph';
@@ -97,14 +98,17 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     const busy = new Set<string>();
     let busyReferences = false;
     const pass: Settlement[] = [];
-    for (const branchId of store.committedBranches()) {
-      const branch = store.branch(branchId)!;
+    const reads = passReads(store);
+    const passCtx = { ...ctx, store: reads };
+    for (const branchId of reads.committedBranches()) {
+      const branch = reads.branch(branchId)!;
       const key = entityKey(branch.entity);
       if (busy.has(key) || !owns(branch.entity)) continue;
-      const { lookups, reads } = trackedLookups(gateLookups(store, registry));
-      const events = promotionEvents(ctx, branch, lookups);
+      const tracked = trackedLookups(gateLookups(reads, registry));
+      const events = promotionEvents(passCtx, branch, tracked.lookups);
       const waits =
-        (reads.referrers && busyReferences) || [...reads.entities].some((e) => busy.has(e));
+        (tracked.reads.referrers && busyReferences) ||
+        [...tracked.reads.entities].some((e) => busy.has(e));
       busy.add(key);
       busyReferences ||= hasReferences(branch.entity);
       if (waits) continue;
