@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createIdGenerator } from '../src/events/ids';
@@ -14,6 +15,15 @@ import { account, branchEvents } from './pipelineDomain';
 
 const ENTITIES = 20_000;
 const CHUNK = 2_000;
+
+/** Bytes this process handed to write(2) so far (Linux), else 0: WAL and checkpoint traffic. */
+const writtenBytes = (): number => {
+  try {
+    return Number(/wchar: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -40,7 +50,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     const ids = createIdGenerator();
     let seed = 12345;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const timed = { cpu: 0, wall: 0, promoteCpu: 0, branches: 0, settled: 0 };
+    const timed = { cpu: 0, wall: 0, promoteCpu: 0, branches: 0, settled: 0, bytes: 0 };
     // Warm-up: every entity gets its first version, so timed branches meet existing heads.
     const warmUp = ENTITIES / CHUNK;
     for (let i = 0; i < warmUp + branches / CHUNK; i++) {
@@ -57,11 +67,13 @@ export const run = async (args: BenchArgs): Promise<void> => {
       );
       const cpu0 = cpuMs();
       const wall0 = performance.now();
+      const bytes0 = writtenBytes();
       const round = await promoter.runOnce();
       const cpu1 = cpuMs();
       await publisher.catchUp();
       if (i >= warmUp) {
         timed.cpu += cpuMs() - cpu0;
+        timed.bytes += writtenBytes() - bytes0;
         timed.promoteCpu += cpu1 - cpu0;
         timed.wall += performance.now() - wall0;
         timed.branches += CHUNK;
@@ -83,6 +95,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     publisherCpuMsPerBranch: perBranch(result.cpu - result.promoteCpu),
     wallMsPerBranch: perBranch(result.wall),
     branchesPerCpuSec: Math.round((result.branches / result.cpu) * 1000),
+    writtenKbPerBranch: Math.round((result.bytes / result.branches / 1024) * 10) / 10,
     command: args.command,
   };
   if (args.json) console.log(JSON.stringify(report));
@@ -95,6 +108,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
         `CPU per branch  ${report.cpuMsPerBranch} ms (promoter ${report.promoterCpuMsPerBranch} ms, publisher ${report.publisherCpuMsPerBranch} ms)`,
         `wall per branch ${report.wallMsPerBranch} ms`,
         `branches per CPU second ${report.branchesPerCpuSec}`,
+        `written per branch ${report.writtenKbPerBranch} KB (WAL and checkpoints)`,
       ].join('\n'),
     );
 };
