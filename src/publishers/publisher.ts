@@ -9,7 +9,7 @@ export interface PublisherOptions {
   store: ProjectionStore;
   /** @defaultValue 'publisher' */
   name?: string;
-  /** @defaultValue 500 */
+  /** @defaultValue 5000 */
   batchSize?: number;
 }
 
@@ -20,7 +20,7 @@ export interface PublisherOptions {
  * promoter processes may run at once: the checkpoint only moves forward.
  */
 export const createPublisher = (options: PublisherOptions) => {
-  const { log, sink, store, name = 'publisher', batchSize = 500 } = options;
+  const { log, sink, store, name = 'publisher', batchSize = 5000 } = options;
   const save = store.statement(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)',
   );
