@@ -51,6 +51,11 @@ export interface PromotionRound {
 export interface Promoter {
   /** Catches the projections up and settles every committed branch there is. */
   runOnce(): Promise<PromotionRound>;
+  /**
+   * Like `runOnce`, but one pass only: at most one branch per entity is settled, so a caller
+   * such as the service can publish what it promoted before the next pass.
+   */
+  runPass(): Promise<PromotionRound>;
   /** Catches the projections up and decides nothing (for readers such as the quarantine CLI). */
   catchUp(): Promise<number>;
   /** The last log position the promoter's projections applied. */
@@ -123,8 +128,8 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return pass;
   });
 
-  const settle = async (round: PromotionRound, touched: Map<string, EntityRef>) => {
-    for (;;) {
+  const settle = async (round: PromotionRound, touched: Map<string, EntityRef>, passes: number) => {
+    for (let n = 0; n < passes; n++) {
       const pass = planPass();
       if (pass.length === 0) return;
       const results = await Promise.allSettled(
@@ -189,22 +194,25 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return results.filter((r) => r.status === 'fulfilled').length;
   };
 
+  const run = async (passes: number) => {
+    const round: PromotionRound = {
+      promoted: 0,
+      quarantined: 0,
+      expired: 0,
+      sealed: 0,
+      lostRaces: 0,
+    };
+    await processor.catchUp();
+    round.expired = await expire();
+    const touched = new Map<string, EntityRef>();
+    await settle(round, touched, passes);
+    round.sealed = await seal([...touched.values()]);
+    return round;
+  };
+
   return {
-    runOnce: async () => {
-      const round: PromotionRound = {
-        promoted: 0,
-        quarantined: 0,
-        expired: 0,
-        sealed: 0,
-        lostRaces: 0,
-      };
-      await processor.catchUp();
-      round.expired = await expire();
-      const touched = new Map<string, EntityRef>();
-      await settle(round, touched);
-      round.sealed = await seal([...touched.values()]);
-      return round;
-    },
+    runOnce: () => run(Infinity),
+    runPass: () => run(1),
     catchUp: () => processor.catchUp(),
     position: () => processor.position(),
   };
