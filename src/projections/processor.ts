@@ -67,7 +67,7 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   // Another process sharing the store may have applied some of these since they were read: the
   // checkpoint, read inside the write transaction, says which.
   const batchOf = (apply: (raw: RecordedEvent) => void) =>
-    store.db.transaction((events: readonly RecordedEvent[]) => {
+    store.immediate((events: readonly RecordedEvent[]) => {
       const applied = store.checkpoint(name);
       for (const event of events) if (event.position > applied) apply(event);
       if (events.at(-1)!.position > applied) save.run(name, events.at(-1)!.position);
@@ -79,10 +79,10 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   const commit = (events: readonly RecordedEvent[]) => {
     if (events.length === 0) return;
     try {
-      fastBatch.immediate(events);
+      fastBatch(events);
     } catch (error) {
       if (isDriverError(error)) throw error;
-      guardedBatch.immediate(events);
+      guardedBatch(events);
     }
     onProgress?.(events.at(-1)!.position);
   };

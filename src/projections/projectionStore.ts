@@ -3,6 +3,8 @@ import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import type { JsonObject } from '../reconcilers/json';
 import type { Provenance } from '../reconcilers/mergeRules';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../events/sqlite/openDatabase';
+import { immediately } from '../events/sqlite/writeLock';
 import { STORE_SCHEMA } from './storeSchema';
 
 export type BranchStatus = 'open' | 'committed' | 'abandoned' | 'promoted' | 'quarantined';
@@ -56,6 +58,8 @@ export interface ProjectionStore {
   readonly db: Database.Database;
   /** A prepared statement, prepared once per store. */
   statement(sql: string): Database.Statement;
+  /** `fn` as a write transaction that waits for other connections' write lock in short steps. */
+  immediate<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   branch(branchId: string): BranchRow | undefined;
   /** The ops of each recorded mutation, in sequence order. */
   branchOps(branchId: string): Op[][];
@@ -126,7 +130,7 @@ export const openProjectionStore = (path: string): ProjectionStore => {
   db.pragma('synchronous = NORMAL');
   // Another connection's commit empties this connection's page cache; mapped pages need no copy.
   db.pragma('mmap_size = 1073741824');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(STORE_SCHEMA);
   const cache = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
@@ -143,6 +147,7 @@ export const openProjectionStore = (path: string): ProjectionStore => {
   return {
     db,
     statement,
+    immediate: (fn) => immediately(db, fn, DEFAULT_BUSY_TIMEOUT_MS),
     branch: (id) => {
       const r = one('SELECT * FROM branches WHERE branch_id = ?', id);
       return r && toBranch(r);

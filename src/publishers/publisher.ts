@@ -21,9 +21,10 @@ export interface PublisherOptions {
  */
 export const createPublisher = (options: PublisherOptions) => {
   const { log, sink, store, name = 'publisher', batchSize = 5000 } = options;
-  const save = store.statement(
+  const statement = store.statement(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)',
   );
+  const save = store.immediate((position: number) => statement.run(name, position));
   return {
     /** Publishes everything promoted so far; resolves with how many snapshots went out. */
     catchUp: async (): Promise<number> => {
@@ -41,7 +42,7 @@ export const createPublisher = (options: PublisherOptions) => {
           return [{ ...version, position: e.position }];
         });
         if (snapshots.length > 0) await sink.publish(snapshots);
-        if (events.length > 0) save.run(name, events.at(-1)!.position);
+        if (events.length > 0) save(events.at(-1)!.position);
         published += snapshots.length;
         if (events.length < batchSize) return published;
       }

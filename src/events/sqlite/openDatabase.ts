@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { LogUnavailableError } from '../errors';
 
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
 export interface OpenDatabaseOptions {
@@ -35,7 +37,7 @@ export const openDatabase = (
     // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     db.exec(SCHEMA);
     return db;
   } catch (error) {

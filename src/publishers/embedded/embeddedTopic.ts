@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
+import { immediately } from '../../events/sqlite/writeLock';
 import type { Snapshot, SnapshotSink } from '../snapshotSink';
 
 const SCHEMA = `
@@ -32,20 +34,24 @@ export const createEmbeddedTopic = (options: { path: string }): EmbeddedTopic =>
   db.pragma('journal_mode = WAL');
   // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
   db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(SCHEMA);
   const insert = db.prepare(
     'INSERT OR IGNORE INTO snapshot_topic (version_id, entity_type, entity_id, snapshot) VALUES (?, ?, ?, ?)',
   );
-  const write = db.transaction((snapshots: readonly Snapshot[]) => {
-    for (const s of snapshots)
-      insert.run(s.versionId, s.entity.type, s.entity.id, JSON.stringify(s));
-  });
+  const write = immediately(
+    db,
+    (snapshots: readonly Snapshot[]) => {
+      for (const s of snapshots)
+        insert.run(s.versionId, s.entity.type, s.entity.id, JSON.stringify(s));
+    },
+    DEFAULT_BUSY_TIMEOUT_MS,
+  );
   const select = db.prepare(
     'SELECT "offset", snapshot FROM snapshot_topic WHERE "offset" >= ? ORDER BY "offset" LIMIT ?',
   );
   return {
-    publish: async (snapshots) => write.immediate(snapshots),
+    publish: async (snapshots) => write(snapshots),
     read: ({ fromOffset = 1, limit = 1000 } = {}) =>
       (select.all(fromOffset, limit) as { offset: number; snapshot: string }[]).map((r) => ({
         offset: r.offset,
