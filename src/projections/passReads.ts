@@ -20,10 +20,10 @@ export const passReads = (store: ProjectionStore): ProjectionStore => {
   const heads = new Map<string, ReturnType<ProjectionStore['head']>>();
   return {
     ...store,
-    branch: remembered(store.branch),
-    branchOps: remembered(store.branchOps),
-    version: remembered(store.version),
-    parentsOf: remembered(store.parentsOf),
+    branch: remembered((id: string) => store.branch(id)),
+    branchOps: remembered((id: string) => store.branchOps(id)),
+    version: remembered((id: string) => store.version(id)),
+    parentsOf: remembered((id: string) => store.parentsOf(id)),
     head: (entity) => {
       const key = `${entity.type}/${entity.id}`;
       if (!heads.has(key)) heads.set(key, store.head(entity));
