@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { startBackgroundCheckpoints } from '../src/events/sqlite/backgroundCheckpoints';
 import { openDatabase } from '../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
 import { createRegistry } from '../src/projections/defineEntity';
@@ -37,9 +38,11 @@ export const run = async (args: BenchArgs): Promise<void> => {
     throw new UsageError(`pipeline measures from ${RSS_EARLY} events on: --events must be larger`);
   const result = await withTempDir(async (dir) => {
     const path = join(dir, 'pipeline.sqlite');
-    const log = createSqliteEventLog({ path, pollIntervalMs: 1 });
-    const store = openProjectionStore(path);
-    const topic = createEmbeddedTopic({ path });
+    // As `driftless serve`: checkpoints in a thread of their own, never inside a commit.
+    const checkpoints = startBackgroundCheckpoints({ path });
+    const log = createSqliteEventLog({ path, pollIntervalMs: 1, inlineCheckpoints: false });
+    const store = openProjectionStore(path, { inlineCheckpoints: false });
+    const topic = createEmbeddedTopic({ path, inlineCheckpoints: false });
     const committedAt = new Map<string, number>();
     let latencies: number[] = [];
     const sink: SnapshotSink = {
@@ -125,6 +128,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     await topic.close();
     store.close();
     await log.close();
+    await checkpoints.stop();
 
     progress('raw INSERT ceiling: the same events, 100 per transaction...');
     const rawCeilingEventsPerSec = rawInsertRate(path, join(dir, 'raw.sqlite'), 200_000);

@@ -4,6 +4,7 @@ import type { Op } from '../events/schemas/ops';
 import type { JsonObject } from '../reconcilers/json';
 import type { Provenance } from '../reconcilers/mergeRules';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../events/sqlite/openDatabase';
+import { walAutocheckpoint } from '../events/sqlite/backgroundCheckpoints';
 import { immediately } from '../events/sqlite/writeLock';
 import { STORE_SCHEMA } from './storeSchema';
 
@@ -119,12 +120,18 @@ const toVersion = (r: Row): VersionRow => ({
   changed: JSON.parse(r.changed as string) as string[],
 });
 
-/** Opens the projection tables in `path` (`:memory:` for a throwaway store), creating them. */
-export const openProjectionStore = (path: string): ProjectionStore => {
+/**
+ * Opens the projection tables in `path` (`:memory:` for a throwaway store), creating them.
+ * `inlineCheckpoints: false` when `startBackgroundCheckpoints` runs for the file.
+ */
+export const openProjectionStore = (
+  path: string,
+  { inlineCheckpoints = true }: { inlineCheckpoints?: boolean } = {},
+): ProjectionStore => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(walAutocheckpoint(inlineCheckpoints));
   // Projections are rebuilt from the log, and their checkpoint commits with their effects: a
   // transaction lost to power failure is applied again, so NORMAL (no fsync per commit) is safe.
   db.pragma('synchronous = NORMAL');

@@ -1,4 +1,5 @@
 import type { EventLog } from '../events/eventLog';
+import { startBackgroundCheckpoints } from '../events/sqlite/backgroundCheckpoints';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
@@ -28,9 +29,12 @@ export interface OpenService {
 export const openService = async (config: ServiceConfig): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   const { path } = config.log;
-  const log = createSqliteEventLog({ path, pollIntervalMs: config.pollMs });
-  const store = openProjectionStore(path);
-  const topic = createEmbeddedTopic({ path });
+  // Checkpoints in a thread of their own: a commit on the promoter's path never copies the WAL.
+  const checkpoints = startBackgroundCheckpoints({ path });
+  const inline = { inlineCheckpoints: false };
+  const log = createSqliteEventLog({ path, pollIntervalMs: config.pollMs, ...inline });
+  const store = openProjectionStore(path, inline);
+  const topic = createEmbeddedTopic({ path, ...inline });
   const promoter = createPromoter({
     log,
     store,
@@ -51,6 +55,7 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
       await topic.close();
       store.close();
       await log.close();
+      await checkpoints.stop();
     },
   };
 };

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
+import { walAutocheckpoint } from '../../events/sqlite/backgroundCheckpoints';
 import { immediately } from '../../events/sqlite/writeLock';
 import type { Snapshot, SnapshotSink } from '../snapshotSink';
 
@@ -29,11 +30,15 @@ export interface EmbeddedTopic extends SnapshotSink {
  * The embedded snapshot topic: a table in a SQLite file (the log's own, by default) with
  * offsets, readable by downstream code with no broker. A snapshot published twice is stored once.
  */
-export const createEmbeddedTopic = (options: { path: string }): EmbeddedTopic => {
+export const createEmbeddedTopic = (options: {
+  path: string;
+  /** Off when `startBackgroundCheckpoints` runs for the file. @defaultValue true */
+  inlineCheckpoints?: boolean;
+}): EmbeddedTopic => {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
   db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(SCHEMA);
   const insert = db.prepare(
