@@ -41,14 +41,23 @@ export const createEmbeddedTopic = (options: {
   db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
   db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(SCHEMA);
+  // Not INSERT OR IGNORE: an ignored row still uses up an AUTOINCREMENT value, so a repeated
+  // batch (after a lost acknowledgement or a crash) would leave a gap in the offsets.
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO snapshot_topic (version_id, entity_type, entity_id, snapshot) VALUES (?, ?, ?, ?)',
+    `INSERT INTO snapshot_topic (version_id, entity_type, entity_id, snapshot)
+     SELECT @id, @type, @entity, @snapshot
+     WHERE NOT EXISTS (SELECT 1 FROM snapshot_topic WHERE version_id = @id)`,
   );
   const write = immediately(
     db,
     (snapshots: readonly Snapshot[]) => {
       for (const s of snapshots)
-        insert.run(s.versionId, s.entity.type, s.entity.id, JSON.stringify(s));
+        insert.run({
+          id: s.versionId,
+          type: s.entity.type,
+          entity: s.entity.id,
+          snapshot: JSON.stringify(s),
+        });
     },
     DEFAULT_BUSY_TIMEOUT_MS,
   );
