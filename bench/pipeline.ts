@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +23,19 @@ const HALF_LOAD_SECONDS = 10;
 const RSS_EARLY = 100_000;
 
 const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+/**
+ * Resident memory that is the process's own (heaps, SQLite page caches), without the pages of
+ * the database file it has mapped (mmap), which the kernel counts in RSS but may drop at will.
+ */
+const anonMb = (): number | null => {
+  try {
+    const kb = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null; // not Linux
+  }
+};
+const memory = () => ({ rssMb: mb(), anonMb: anonMb() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => performance.timeOrigin + performance.now();
 const quantile = (sorted: number[], q: number) =>
@@ -86,20 +100,21 @@ export const run = async (args: BenchArgs): Promise<void> => {
 
     // Full load: the writers go as fast as the promoter lets them (at most 4,000 in flight).
     const events = () => promoter.position();
-    let early: { at: number; events: number; settled: number; rssMb: number } | undefined;
+    type Mark = { at: number; events: number; settled: number } & ReturnType<typeof memory>;
+    let early: Mark | undefined;
     let reported = 0;
     while (events() < args.events) {
       await sleep(50);
       if (early === undefined && events() >= RSS_EARLY)
-        early = { at: performance.now(), events: events(), settled, rssMb: mb() };
+        early = { at: performance.now(), events: events(), settled, ...memory() };
       if (events() - reported >= args.events / 10) {
         reported = events();
         progress(
-          `full load: ${reported.toLocaleString('en-US')} events, ${settled} branches settled, RSS ${mb()} MB`,
+          `full load: ${reported.toLocaleString('en-US')} events, ${settled} branches settled, RSS ${mb()} MB (anonymous ${anonMb()} MB)`,
         );
       }
     }
-    const end = { at: performance.now(), events: events(), settled, rssMb: mb() };
+    const end: Mark = { at: performance.now(), events: events(), settled, ...memory() };
     const seconds = (end.at - early!.at) / 1000;
     const branchesPerSec = (end.settled - early!.settled) / seconds;
     const eventsPerSec = (end.events - early!.events) / seconds;
@@ -142,6 +157,8 @@ export const run = async (args: BenchArgs): Promise<void> => {
       latencySamples: sorted.length,
       rssMbAfter100k: early!.rssMb,
       rssMbAfterAll: end.rssMb,
+      anonMbAfter100k: early!.anonMb,
+      anonMbAfterAll: end.anonMb,
       eventsAtEnd: end.events,
       totals,
     } satisfies PipelineResult;

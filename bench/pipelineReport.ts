@@ -15,6 +15,9 @@ export interface PipelineResult {
   latencySamples: number;
   rssMbAfter100k: number;
   rssMbAfterAll: number;
+  /** RSS without mapped file pages (Linux `RssAnon`), null elsewhere. */
+  anonMbAfter100k: number | null;
+  anonMbAfterAll: number | null;
   eventsAtEnd: number;
   totals: { committed: number; settled: number; published: number; events: number };
 }
@@ -40,6 +43,8 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
         latencySamples: r.latencySamples,
         rssMbAfter100k: r.rssMbAfter100k,
         rssMbAfter1M: r.rssMbAfterAll,
+        anonMbAfter100k: r.anonMbAfter100k,
+        anonMbAfter1M: r.anonMbAfterAll,
         events: r.eventsAtEnd,
         totals: r.totals,
         command: args.command,
@@ -58,7 +63,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
       `full load       ${int(r.branchesPerSec)} committed branches/s, ${int(r.eventsPerSec)} events/s`,
       `raw INSERT      ${int(r.rawCeilingEventsPerSec)} events/s (same events, 100 per transaction)`,
       `half load       ${int(r.halfLoadBranchesPerSec)} branches/s: commit → published p50 ${ms(r.p50LatencyMs)} ms, p99 ${ms(r.p99LatencyMs)} ms (${r.latencySamples} samples)`,
-      `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)}`,
+      `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)} (without mapped file pages: ${r.anonMbAfter100k} MB, ${r.anonMbAfterAll} MB)`,
       `totals          ${int(r.totals.committed)} committed, ${int(r.totals.settled)} settled, ${int(r.totals.published)} published`,
       '',
       `${verdict(r.branchesPerSec >= BRANCHES_TARGET)}  >= 5,000 committed branches/s (${int(r.branchesPerSec)})`,
