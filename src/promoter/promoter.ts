@@ -53,7 +53,8 @@ export interface Promoter {
   runOnce(): Promise<PromotionRound>;
   /**
    * Like `runOnce`, but one pass only: at most one branch per entity is settled, so a caller
-   * such as the service can publish what it promoted before the next pass.
+   * such as the service can publish what it promoted before the next pass. The projections
+   * apply this pass's outcomes at the start of the next call (with whatever else arrived).
    */
   runPass(): Promise<PromotionRound>;
   /** Catches the projections up and decides nothing (for readers such as the quarantine CLI). */
@@ -130,6 +131,8 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
 
   const settle = async (round: PromotionRound, touched: Map<string, EntityRef>, passes: number) => {
     for (let n = 0; n < passes; n++) {
+      // The next branch of each entity must see the last pass's outcomes before it is reconciled.
+      if (n > 0) await processor.catchUp();
       const pass = planPass();
       if (pass.length === 0) return;
       const results = await Promise.allSettled(
@@ -148,8 +151,6 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
         if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
         else round.quarantined += 1;
       });
-      // The next branch of each entity must see this outcome before it is reconciled.
-      await processor.catchUp();
       // Every append lost to another promoter: its outcomes are in the log, leave them be.
       if (settled === 0) return;
     }
@@ -194,6 +195,14 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return results.filter((r) => r.status === 'fulfilled').length;
   };
 
+  const autoSeals = (entities: Iterable<EntityRef>) =>
+    [...entities].some((e) => registry.get(e.type)?.sealPhases === 'auto');
+
+  /**
+   * After its passes, a round catches up with its own outcomes when it must: `runOnce` always
+   * (its callers read the projections next), `runPass` only when a phase may be sealed. Else the
+   * next round's catch-up applies them with the writers' new events, in one transaction.
+   */
   const run = async (passes: number) => {
     const round: PromotionRound = {
       promoted: 0,
@@ -206,6 +215,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     round.expired = await expire();
     const touched = new Map<string, EntityRef>();
     await settle(round, touched, passes);
+    if (passes === Infinity || autoSeals(touched.values())) await processor.catchUp();
     round.sealed = await seal([...touched.values()]);
     return round;
   };
