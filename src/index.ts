@@ -50,6 +50,10 @@ export {
 } from './events/eventLog';
 export { createMemoryEventLog, type MemoryEventLogOptions } from './events/memory/memoryEventLog';
 export { createSqliteEventLog, type SqliteEventLogOptions } from './events/sqlite/sqliteEventLog';
+export {
+  startBackgroundCheckpoints,
+  type BackgroundCheckpoints,
+} from './events/sqlite/backgroundCheckpoints';
 export type { Op } from './events/schemas/ops';
 export type { Decision } from './events/schemas/entityEvents';
 export type { EntityRef } from './events/schemas/common';
