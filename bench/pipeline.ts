@@ -35,7 +35,19 @@ const anonMb = (): number | null => {
     return null; // not Linux
   }
 };
-const memory = () => ({ rssMb: mb(), anonMb: anonMb() });
+/**
+ * Seconds this thread has run on a CPU and waited, runnable, for one (Linux schedstat), so a
+ * run on a shared machine can tell its own cost from the other processes' share of the CPUs.
+ */
+const schedSeconds = (): { run: number; wait: number } | null => {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { run: run! / 1e9, wait: wait! / 1e9 };
+  } catch {
+    return null;
+  }
+};
+const memory = () => ({ rssMb: mb(), anonMb: anonMb(), sched: schedSeconds() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => performance.timeOrigin + performance.now();
 const quantile = (sorted: number[], q: number) =>
@@ -117,6 +129,9 @@ export const run = async (args: BenchArgs): Promise<void> => {
     const end: Mark = { at: performance.now(), events: events(), settled, ...memory() };
     const seconds = (end.at - early!.at) / 1000;
     const branchesPerSec = (end.settled - early!.settled) / seconds;
+    const onCpu = end.sched && early!.sched ? (end.sched.run - early!.sched.run) / seconds : null;
+    const waitingForCpu =
+      end.sched && early!.sched ? (end.sched.wait - early!.sched.wait) / seconds : null;
     const eventsPerSec = (end.events - early!.events) / seconds;
 
     // Half load, for latency: paced writers, one second of warm-up, then measured.
@@ -159,6 +174,8 @@ export const run = async (args: BenchArgs): Promise<void> => {
       rssMbAfterAll: end.rssMb,
       anonMbAfter100k: early!.anonMb,
       anonMbAfterAll: end.anonMb,
+      mainThreadOnCpu: onCpu,
+      mainThreadWaitingForCpu: waitingForCpu,
       eventsAtEnd: end.events,
       totals,
     } satisfies PipelineResult;
