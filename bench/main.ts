@@ -3,6 +3,7 @@ import * as eventlog from './eventlog';
 import * as kafka from './kafka';
 import * as merge from './merge';
 import * as pipeline from './pipeline';
+import * as promoter from './promoter';
 import * as replay from './replay';
 import * as strategies from './strategies/run';
 
@@ -12,6 +13,7 @@ const benchmarks: Record<string, { run(args: BenchArgs): Promise<void> }> = {
   kafka,
   merge,
   pipeline,
+  promoter,
   replay,
   strategies,
 };

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { startBackgroundCheckpoints } from '../src/events/sqlite/backgroundCheckpoints';
 import { openDatabase } from '../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
 import { createRegistry } from '../src/projections/defineEntity';
@@ -21,6 +23,31 @@ const HALF_LOAD_SECONDS = 10;
 const RSS_EARLY = 100_000;
 
 const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+/**
+ * Resident memory that is the process's own (heaps, SQLite page caches), without the pages of
+ * the database file it has mapped (mmap), which the kernel counts in RSS but may drop at will.
+ */
+const anonMb = (): number | null => {
+  try {
+    const kb = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null; // not Linux
+  }
+};
+/**
+ * Seconds this thread has run on a CPU and waited, runnable, for one (Linux schedstat), so a
+ * run on a shared machine can tell its own cost from the other processes' share of the CPUs.
+ */
+const schedSeconds = (): { run: number; wait: number } | null => {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { run: run! / 1e9, wait: wait! / 1e9 };
+  } catch {
+    return null;
+  }
+};
+const memory = () => ({ rssMb: mb(), anonMb: anonMb(), sched: schedSeconds() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => performance.timeOrigin + performance.now();
 const quantile = (sorted: number[], q: number) =>
@@ -37,9 +64,11 @@ export const run = async (args: BenchArgs): Promise<void> => {
     throw new UsageError(`pipeline measures from ${RSS_EARLY} events on: --events must be larger`);
   const result = await withTempDir(async (dir) => {
     const path = join(dir, 'pipeline.sqlite');
-    const log = createSqliteEventLog({ path, pollIntervalMs: 1 });
-    const store = openProjectionStore(path);
-    const topic = createEmbeddedTopic({ path });
+    // As `driftless serve`: checkpoints in a thread of their own, never inside a commit.
+    const checkpoints = startBackgroundCheckpoints({ path });
+    const log = createSqliteEventLog({ path, pollIntervalMs: 1, inlineCheckpoints: false });
+    const store = openProjectionStore(path, { inlineCheckpoints: false });
+    const topic = createEmbeddedTopic({ path, inlineCheckpoints: false });
     const committedAt = new Map<string, number>();
     let latencies: number[] = [];
     const sink: SnapshotSink = {
@@ -83,22 +112,26 @@ export const run = async (args: BenchArgs): Promise<void> => {
 
     // Full load: the writers go as fast as the promoter lets them (at most 4,000 in flight).
     const events = () => promoter.position();
-    let early: { at: number; events: number; settled: number; rssMb: number } | undefined;
+    type Mark = { at: number; events: number; settled: number } & ReturnType<typeof memory>;
+    let early: Mark | undefined;
     let reported = 0;
     while (events() < args.events) {
       await sleep(50);
       if (early === undefined && events() >= RSS_EARLY)
-        early = { at: performance.now(), events: events(), settled, rssMb: mb() };
+        early = { at: performance.now(), events: events(), settled, ...memory() };
       if (events() - reported >= args.events / 10) {
         reported = events();
         progress(
-          `full load: ${reported.toLocaleString('en-US')} events, ${settled} branches settled, RSS ${mb()} MB`,
+          `full load: ${reported.toLocaleString('en-US')} events, ${settled} branches settled, RSS ${mb()} MB (anonymous ${anonMb()} MB)`,
         );
       }
     }
-    const end = { at: performance.now(), events: events(), settled, rssMb: mb() };
+    const end: Mark = { at: performance.now(), events: events(), settled, ...memory() };
     const seconds = (end.at - early!.at) / 1000;
     const branchesPerSec = (end.settled - early!.settled) / seconds;
+    const onCpu = end.sched && early!.sched ? (end.sched.run - early!.sched.run) / seconds : null;
+    const waitingForCpu =
+      end.sched && early!.sched ? (end.sched.wait - early!.sched.wait) / seconds : null;
     const eventsPerSec = (end.events - early!.events) / seconds;
 
     // Half load, for latency: paced writers, one second of warm-up, then measured.
@@ -125,6 +158,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     await topic.close();
     store.close();
     await log.close();
+    await checkpoints.stop();
 
     progress('raw INSERT ceiling: the same events, 100 per transaction...');
     const rawCeilingEventsPerSec = rawInsertRate(path, join(dir, 'raw.sqlite'), 200_000);
@@ -138,6 +172,10 @@ export const run = async (args: BenchArgs): Promise<void> => {
       latencySamples: sorted.length,
       rssMbAfter100k: early!.rssMb,
       rssMbAfterAll: end.rssMb,
+      anonMbAfter100k: early!.anonMb,
+      anonMbAfterAll: end.anonMb,
+      mainThreadOnCpu: onCpu,
+      mainThreadWaitingForCpu: waitingForCpu,
       eventsAtEnd: end.events,
       totals,
     } satisfies PipelineResult;

@@ -15,6 +15,15 @@ export interface PipelineResult {
   latencySamples: number;
   rssMbAfter100k: number;
   rssMbAfterAll: number;
+  /** RSS without mapped file pages (Linux `RssAnon`), null elsewhere. */
+  anonMbAfter100k: number | null;
+  anonMbAfterAll: number | null;
+  /**
+   * Share of the full-load time the main thread (promoter, projections, publisher) ran on a
+   * CPU, and waited for one while runnable (other processes), on Linux; null elsewhere.
+   */
+  mainThreadOnCpu: number | null;
+  mainThreadWaitingForCpu: number | null;
   eventsAtEnd: number;
   totals: { committed: number; settled: number; published: number; events: number };
 }
@@ -24,6 +33,8 @@ const P99_TARGET_MS = 50;
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => Math.round(n * 10) / 10;
+const share = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+const percent = (n: number | null) => (n === null ? 'n/a' : `${Math.round(n * 100)}%`);
 
 export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void => {
   const machine = { cpus: cpus().length, node: process.version };
@@ -40,6 +51,12 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
         latencySamples: r.latencySamples,
         rssMbAfter100k: r.rssMbAfter100k,
         rssMbAfter1M: r.rssMbAfterAll,
+        anonMbAfter100k: r.anonMbAfter100k,
+        anonMbAfter1M: r.anonMbAfterAll,
+        mainThreadOnCpu: share(r.mainThreadOnCpu),
+        mainThreadWaitingForCpu: share(r.mainThreadWaitingForCpu),
+        branchesPerMainThreadCpuSec:
+          r.mainThreadOnCpu === null ? null : Math.round(r.branchesPerSec / r.mainThreadOnCpu),
         events: r.eventsAtEnd,
         totals: r.totals,
         command: args.command,
@@ -56,9 +73,10 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
       `machine: ${machine.cpus} x ${cpus()[0]?.model ?? 'unknown CPU'}, node ${machine.node}`,
       '',
       `full load       ${int(r.branchesPerSec)} committed branches/s, ${int(r.eventsPerSec)} events/s`,
+      `main thread     on a CPU ${percent(r.mainThreadOnCpu)} of the time, waiting for one ${percent(r.mainThreadWaitingForCpu)}${r.mainThreadOnCpu === null ? '' : `: ${int(r.branchesPerSec / r.mainThreadOnCpu)} branches per CPU second of it`}`,
       `raw INSERT      ${int(r.rawCeilingEventsPerSec)} events/s (same events, 100 per transaction)`,
       `half load       ${int(r.halfLoadBranchesPerSec)} branches/s: commit → published p50 ${ms(r.p50LatencyMs)} ms, p99 ${ms(r.p99LatencyMs)} ms (${r.latencySamples} samples)`,
-      `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)}`,
+      `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)} (without mapped file pages: ${r.anonMbAfter100k} MB, ${r.anonMbAfterAll} MB)`,
       `totals          ${int(r.totals.committed)} committed, ${int(r.totals.settled)} settled, ${int(r.totals.published)} published`,
       '',
       `${verdict(r.branchesPerSec >= BRANCHES_TARGET)}  >= 5,000 committed branches/s (${int(r.branchesPerSec)})`,

@@ -51,6 +51,10 @@ export {
 export { createMemoryEventLog, type MemoryEventLogOptions } from './events/memory/memoryEventLog';
 export { createSqliteEventLog, type SqliteEventLogOptions } from './events/sqlite/sqliteEventLog';
 export {
+  startBackgroundCheckpoints,
+  type BackgroundCheckpoints,
+} from './events/sqlite/backgroundCheckpoints';
+export {
   createEventStoreDbEventLog,
   type EventStoreDbEventLogOptions,
 } from './events/esdb/eventStoreDbEventLog';

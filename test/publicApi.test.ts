@@ -4,6 +4,7 @@ describe('public API', () => {
   it('exposes the adapters, the merge and the projections by name', () => {
     for (const name of [
       'createSqliteEventLog',
+      'startBackgroundCheckpoints',
       'createMemoryEventLog',
       'createEventStoreDbEventLog',
       'createEventStoreDbCheckpoints',

@@ -1,10 +1,27 @@
+import { randomFillSync } from 'node:crypto';
 import { isValid, monotonicFactory, ulidToUUID, uuidToULID } from 'ulid';
 
 /** Makes ULIDs: event, branch and version ids. Pass one in to get reproducible ids. */
 export type IdGenerator = () => string;
 
+/**
+ * Cryptographic random bytes drawn from a pool refilled 4 KiB at a time: ulid's own source asks
+ * WebCrypto for one byte per character, about 3 µs each, 16 per id in a new millisecond.
+ */
+const pooledRandom = (): (() => number) => {
+  const pool = new Uint8Array(4096);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++]! / 256;
+  };
+};
+
 /** Monotonic within one process, so ids made in the same millisecond still sort. */
-export const createIdGenerator = (): IdGenerator => monotonicFactory();
+export const createIdGenerator = (): IdGenerator => monotonicFactory(pooledRandom());
 
 /**
  * Reproducible ULIDs from a seed and a clock, for demos and tests: the same seed and clock

@@ -18,9 +18,10 @@ const existing = (store: ProjectionStore, branchId: string, type: string) => {
 };
 
 const end = (store: ProjectionStore, branchId: string, status: string, reason: string | null) => {
-  store
+  const ended = store
     .statement('UPDATE branches SET status = ?, end_reason = ? WHERE branch_id = ?')
     .run(status, reason, branchId);
+  if (ended.changes === 0) return;
   // A finished branch's ops are no longer needed: the log keeps them for audits.
   store.statement('DELETE FROM branch_ops WHERE branch_id = ?').run(branchId);
   store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(branchId);
@@ -36,12 +37,10 @@ export const branchState: Projection = {
     switch (event.type) {
       case 'BranchOpened': {
         const d = event.data;
-        if (store.statement('SELECT 1 FROM branches WHERE branch_id = ?').get(d.branchId))
-          return void flaw(store, d.branchId, 'opened twice');
-        store
+        const opened = store
           .statement(
             `INSERT INTO branches (branch_id, entity_type, entity_id, base_version_id, phase, actor, deadline, status, opened_position)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (branch_id) DO NOTHING`,
           )
           .run(
             d.branchId,
@@ -53,6 +52,7 @@ export const branchState: Projection = {
             d.deadline ?? null,
             event.position,
           );
+        if (opened.changes === 0) flaw(store, d.branchId, 'opened twice');
         return;
       }
       case 'MutationRecorded': {
@@ -84,13 +84,10 @@ export const branchState: Projection = {
       }
       case 'BranchCommitted': {
         const { branchId, mutationCount, digest } = event.data;
-        const branch = existing(store, branchId, event.type);
-        if (branch.status !== 'open')
-          return void flaw(store, branchId, `commit after the branch was ${branch.status}`);
-        store
+        const committed = store
           .statement(
             `UPDATE branches SET status = 'committed', commit_count = ?, commit_digest = ?,
-             commit_event_id = ?, correlation_id = ? WHERE branch_id = ?`,
+             commit_event_id = ?, correlation_id = ? WHERE branch_id = ? AND status = 'open'`,
           )
           .run(
             mutationCount,
@@ -99,7 +96,9 @@ export const branchState: Projection = {
             event.metadata.correlationId,
             branchId,
           );
-        return;
+        if (committed.changes > 0) return;
+        const { status } = existing(store, branchId, event.type);
+        return void flaw(store, branchId, `commit after the branch was ${status}`);
       }
       case 'BranchAbandoned': {
         // The first ending wins: an expiry that lost the race to a commit changes nothing.
@@ -139,9 +138,8 @@ export const branchState: Projection = {
         store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(event.data.branchId);
         return;
       case 'VersionPromoted':
-        for (const branchId of event.data.branchIds)
-          if (store.statement('SELECT 1 FROM branches WHERE branch_id = ?').get(branchId))
-            end(store, branchId, 'promoted', null);
+        // An unknown branch has no row, so no ops or quarantine entry to remove either.
+        for (const branchId of event.data.branchIds) end(store, branchId, 'promoted', null);
         return;
       default:
         return;

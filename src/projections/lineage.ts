@@ -24,16 +24,14 @@ export const changedPaths = (
 
 const promote = (event: RecordedEvent & EventOfType<'VersionPromoted'>, store: ProjectionStore) => {
   const v = event.data;
-  if (store.statement('SELECT 1 FROM versions WHERE version_id = ?').get(v.versionId) !== undefined)
-    throw new EventRejected(`version ${v.versionId} promoted twice`);
   const head = store.head(v.entity);
   const ordinal = (head?.ordinal ?? 0) + 1;
   // The previous document is only read when there are no decisions to say what changed.
   const changed = changedPaths(event.data, () => (head && store.version(head.versionId))?.doc);
-  store
+  const inserted = store
     .statement(
       `INSERT INTO versions (version_id, entity_type, entity_id, ordinal, parents, depth, phase, branch_ids, hash, promoted_at, doc, changed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (version_id) DO NOTHING`,
     )
     .run(
       v.versionId,
@@ -49,6 +47,7 @@ const promote = (event: RecordedEvent & EventOfType<'VersionPromoted'>, store: P
       JSON.stringify(v.doc),
       JSON.stringify(changed),
     );
+  if (inserted.changes === 0) throw new EventRejected(`version ${v.versionId} promoted twice`);
   const writerBranch =
     v.branchIds.length === 1
       ? (store.statement('SELECT actor FROM branches WHERE branch_id = ?').get(v.branchIds[0]) as

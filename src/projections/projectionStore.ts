@@ -3,6 +3,9 @@ import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import type { JsonObject } from '../reconcilers/json';
 import type { Provenance } from '../reconcilers/mergeRules';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../events/sqlite/openDatabase';
+import { walAutocheckpoint } from '../events/sqlite/backgroundCheckpoints';
+import { immediately } from '../events/sqlite/writeLock';
 import { STORE_SCHEMA } from './storeSchema';
 
 export type BranchStatus = 'open' | 'committed' | 'abandoned' | 'promoted' | 'quarantined';
@@ -56,6 +59,8 @@ export interface ProjectionStore {
   readonly db: Database.Database;
   /** A prepared statement, prepared once per store. */
   statement(sql: string): Database.Statement;
+  /** `fn` as a write transaction that waits for other connections' write lock in short steps. */
+  immediate<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   branch(branchId: string): BranchRow | undefined;
   /** The ops of each recorded mutation, in sequence order. */
   branchOps(branchId: string): Op[][];
@@ -124,18 +129,24 @@ const toVersion = (r: Row): VersionRow => ({
   changed: JSON.parse(r.changed as string) as string[],
 });
 
-/** Opens the projection tables in `path` (`:memory:` for a throwaway store), creating them. */
-export const openProjectionStore = (path: string): ProjectionStore => {
+/**
+ * Opens the projection tables in `path` (`:memory:` for a throwaway store), creating them.
+ * `inlineCheckpoints: false` when `startBackgroundCheckpoints` runs for the file.
+ */
+export const openProjectionStore = (
+  path: string,
+  { inlineCheckpoints = true }: { inlineCheckpoints?: boolean } = {},
+): ProjectionStore => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(walAutocheckpoint(inlineCheckpoints));
   // Projections are rebuilt from the log, and their checkpoint commits with their effects: a
   // transaction lost to power failure is applied again, so NORMAL (no fsync per commit) is safe.
   db.pragma('synchronous = NORMAL');
   // Another connection's commit empties this connection's page cache; mapped pages need no copy.
   db.pragma('mmap_size = 1073741824');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(STORE_SCHEMA);
   const cache = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
@@ -152,6 +163,7 @@ export const openProjectionStore = (path: string): ProjectionStore => {
   return {
     db,
     statement,
+    immediate: (fn) => immediately(db, fn, DEFAULT_BUSY_TIMEOUT_MS),
     branch: (id) => {
       const r = one('SELECT * FROM branches WHERE branch_id = ?', id);
       return r && toBranch(r);

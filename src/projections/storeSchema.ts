@@ -23,7 +23,12 @@ CREATE TABLE IF NOT EXISTS branches (
   correlation_id  TEXT,
   opened_position INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS branches_by_status ON branches (status, entity_type, entity_id);
+-- Only branches still waiting are indexed: ended ones leave the index, which stays as small
+-- as the work in flight instead of growing with history (and is written at few pages).
+DROP INDEX IF EXISTS branches_by_status;
+CREATE INDEX IF NOT EXISTS branches_committed ON branches (opened_position) WHERE status = 'committed';
+CREATE INDEX IF NOT EXISTS branches_open_deadlines ON branches (deadline)
+  WHERE status = 'open' AND deadline IS NOT NULL;
 CREATE TABLE IF NOT EXISTS branch_ops (
   branch_id TEXT NOT NULL,
   seq       INTEGER NOT NULL,

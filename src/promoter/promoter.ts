@@ -10,6 +10,7 @@ import type { EntityRegistry } from '../projections/defineEntity';
 import { entityStreams } from '../projections/entityStreams';
 import { gateLookups } from '../projections/gateLookups';
 import { lineage } from '../projections/lineage';
+import { passReads } from '../projections/passReads';
 import { createProcessor } from '../projections/processor';
 import type { ProjectionStore } from '../projections/projectionStore';
 import { referenceGraph } from '../projections/referenceGraph';
@@ -50,6 +51,12 @@ export interface PromotionRound {
 export interface Promoter {
   /** Catches the projections up and settles every committed branch there is. */
   runOnce(): Promise<PromotionRound>;
+  /**
+   * Like `runOnce`, but one pass only: at most one branch per entity is settled, so a caller
+   * such as the service can publish what it promoted before the next pass. The projections
+   * apply this pass's outcomes at the start of the next call (with whatever else arrived).
+   */
+  runPass(): Promise<PromotionRound>;
   /** Catches the projections up and decides nothing (for readers such as the quarantine CLI). */
   catchUp(): Promise<number>;
   /** The last log position the promoter's projections applied. */
@@ -97,14 +104,17 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     const busy = new Set<string>();
     let busyReferences = false;
     const pass: Settlement[] = [];
-    for (const branchId of store.committedBranches()) {
-      const branch = store.branch(branchId)!;
+    const reads = passReads(store);
+    const passCtx = { ...ctx, store: reads };
+    for (const branchId of reads.committedBranches()) {
+      const branch = reads.branch(branchId)!;
       const key = entityKey(branch.entity);
       if (busy.has(key) || !owns(branch.entity)) continue;
-      const { lookups, reads } = trackedLookups(gateLookups(store, registry));
-      const events = promotionEvents(ctx, branch, lookups);
+      const tracked = trackedLookups(gateLookups(reads, registry));
+      const events = promotionEvents(passCtx, branch, tracked.lookups);
       const waits =
-        (reads.referrers && busyReferences) || [...reads.entities].some((e) => busy.has(e));
+        (tracked.reads.referrers && busyReferences) ||
+        [...tracked.reads.entities].some((e) => busy.has(e));
       busy.add(key);
       busyReferences ||= hasReferences(branch.entity);
       if (waits) continue;
@@ -119,8 +129,10 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return pass;
   });
 
-  const settle = async (round: PromotionRound, touched: Map<string, EntityRef>) => {
-    for (;;) {
+  const settle = async (round: PromotionRound, touched: Map<string, EntityRef>, passes: number) => {
+    for (let n = 0; n < passes; n++) {
+      // The next branch of each entity must see the last pass's outcomes before it is reconciled.
+      if (n > 0) await processor.catchUp();
       const pass = planPass();
       if (pass.length === 0) return;
       const results = await Promise.allSettled(
@@ -139,8 +151,6 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
         if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
         else round.quarantined += 1;
       });
-      // The next branch of each entity must see this outcome before it is reconciled.
-      await processor.catchUp();
       // Every append lost to another promoter: its outcomes are in the log, leave them be.
       if (settled === 0) return;
     }
@@ -185,22 +195,34 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return results.filter((r) => r.status === 'fulfilled').length;
   };
 
+  const autoSeals = (entities: Iterable<EntityRef>) =>
+    [...entities].some((e) => registry.get(e.type)?.sealPhases === 'auto');
+
+  /**
+   * After its passes, a round catches up with its own outcomes when it must: `runOnce` always
+   * (its callers read the projections next), `runPass` only when a phase may be sealed. Else the
+   * next round's catch-up applies them with the writers' new events, in one transaction.
+   */
+  const run = async (passes: number) => {
+    const round: PromotionRound = {
+      promoted: 0,
+      quarantined: 0,
+      expired: 0,
+      sealed: 0,
+      lostRaces: 0,
+    };
+    await processor.catchUp();
+    round.expired = await expire();
+    const touched = new Map<string, EntityRef>();
+    await settle(round, touched, passes);
+    if (passes === Infinity || autoSeals(touched.values())) await processor.catchUp();
+    round.sealed = await seal([...touched.values()]);
+    return round;
+  };
+
   return {
-    runOnce: async () => {
-      const round: PromotionRound = {
-        promoted: 0,
-        quarantined: 0,
-        expired: 0,
-        sealed: 0,
-        lostRaces: 0,
-      };
-      await processor.catchUp();
-      round.expired = await expire();
-      const touched = new Map<string, EntityRef>();
-      await settle(round, touched);
-      round.sealed = await seal([...touched.values()]);
-      return round;
-    },
+    runOnce: () => run(Infinity),
+    runPass: () => run(1),
     catchUp: () => processor.catchUp(),
     position: () => processor.position(),
   };

@@ -18,7 +18,7 @@ export interface PublisherOptions {
   checkpoints?: CheckpointStore;
   /** @defaultValue 'publisher' */
   name?: string;
-  /** @defaultValue 500 */
+  /** @defaultValue 5000 */
   batchSize?: number;
 }
 
@@ -56,7 +56,7 @@ const createParentHashes = (store: ProjectionStore) => {
  * once: the checkpoint only moves forward. A sink with its own checkpoint keeps it instead.
  */
 export const createPublisher = (options: PublisherOptions) => {
-  const { log, sink, store, name = 'publisher', batchSize = 500 } = options;
+  const { log, sink, store, name = 'publisher', batchSize = 5000 } = options;
   const checkpoints = options.checkpoints ?? storeCheckpoints(store);
   const hashes = createParentHashes(store);
   const eventTypes: EventType[] =

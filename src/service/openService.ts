@@ -1,6 +1,7 @@
 import { createEventStoreDbCheckpoints } from '../events/esdb/checkpointStreams';
 import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import type { EventLog } from '../events/eventLog';
+import { startBackgroundCheckpoints } from '../events/sqlite/backgroundCheckpoints';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
@@ -29,9 +30,12 @@ export interface OpenService {
 }
 
 /** The configured log: a SQLite file, or an EventStoreDB server. */
-export const openLog = (config: Pick<ServiceConfig, 'log' | 'pollMs'>): EventLog =>
+export const openLog = (
+  config: Pick<ServiceConfig, 'log' | 'pollMs'>,
+  options: { inlineCheckpoints?: boolean } = {},
+): EventLog =>
   config.log.kind === 'sqlite'
-    ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs })
+    ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs, ...options })
     : createEventStoreDbEventLog({ connectionString: config.log.connectionString });
 
 const kafkaSink = (kafka: KafkaSettings, registry: EntityRegistry) =>
@@ -61,8 +65,12 @@ const kafkaSink = (kafka: KafkaSettings, registry: EntityRegistry) =>
  */
 export const openService = async (config: ServiceConfig): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
-  const log = openLog(config);
-  const store = openProjectionStore(config.state);
+  // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
+  // path never stops to copy the WAL back.
+  const walCheckpoints = startBackgroundCheckpoints({ path: config.state });
+  const inline = { inlineCheckpoints: false };
+  const log = openLog(config, inline);
+  const store = openProjectionStore(config.state, inline);
   const promoter = createPromoter({
     log,
     store,
@@ -71,7 +79,7 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
   });
   const { kafka } = config;
-  const checkpoints =
+  const publisherCheckpoints =
     kafka && config.log.kind === 'esdb'
       ? createEventStoreDbCheckpoints({ connectionString: config.log.connectionString })
       : undefined;
@@ -81,8 +89,16 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
   let publisher: ReturnType<typeof createPublisher> | undefined;
   const publish = async () => {
     // Opened on first use (commands that only read never reach Kafka); a failed start is retried.
-    sink ??= kafka ? await kafkaSink(kafka, registry) : createEmbeddedTopic({ path: config.state });
-    publisher ??= createPublisher({ log, sink, store, name, ...(checkpoints && { checkpoints }) });
+    sink ??= kafka
+      ? await kafkaSink(kafka, registry)
+      : createEmbeddedTopic({ path: config.state, ...inline });
+    publisher ??= createPublisher({
+      log,
+      sink,
+      store,
+      name,
+      ...(publisherCheckpoints && { checkpoints: publisherCheckpoints }),
+    });
     return publisher.catchUp();
   };
   return {
@@ -94,9 +110,10 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
     publish,
     close: async () => {
       await sink?.close();
-      await checkpoints?.close();
+      await publisherCheckpoints?.close();
       store.close();
       await log.close();
+      await walCheckpoints.stop();
     },
   };
 };

@@ -44,7 +44,8 @@ export const runService = async (options: ServiceOptions): Promise<void> => {
   while (signal?.aborted !== true) {
     let round: PromotionRound, published: number;
     try {
-      round = await promoter.runOnce();
+      // One pass, then publish: what it promoted goes out before the next pass starts.
+      round = await promoter.runPass();
       published = await publish();
     } catch (error) {
       if (!isTransient(error)) throw error;

@@ -1,5 +1,8 @@
 import Database from 'better-sqlite3';
 import { LogUnavailableError } from '../errors';
+import { walAutocheckpoint } from './backgroundCheckpoints';
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -8,6 +11,11 @@ export interface OpenDatabaseOptions {
   synchronous?: SynchronousMode;
   /** How long a writer waits for another process's transaction. @defaultValue 5000 */
   busyTimeoutMs?: number;
+  /**
+   * Whether a commit that leaves the WAL over 10,000 pages copies it back itself; turn off
+   * when `startBackgroundCheckpoints` runs for the file. @defaultValue true
+   */
+  inlineCheckpoints?: boolean;
 }
 
 const SCHEMA = `
@@ -33,9 +41,9 @@ export const openDatabase = (
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     db.exec(SCHEMA);
     return db;
   } catch (error) {

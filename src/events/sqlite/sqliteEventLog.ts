@@ -5,9 +5,15 @@ import type { AppendResult, EventFilter, EventLog, ExpectedRevision } from '../e
 import { checkExpectedRevision, idempotentResult, type StoredEventRef } from '../logRules';
 import { DEFAULT_MAX_EVENT_BYTES, prepareAppend, type PreparedEvent } from '../prepareAppend';
 import { subscribeFrom } from '../subscription';
-import { openDatabase, toLogError, type OpenDatabaseOptions } from './openDatabase';
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openDatabase,
+  toLogError,
+  type OpenDatabaseOptions,
+} from './openDatabase';
 import { createFilterQueries } from './filterQueries';
 import { toRecorded } from './eventRow';
+import { immediately } from './writeLock';
 
 export interface SqliteEventLogOptions extends OpenDatabaseOptions {
   /** The database file; created when missing. */
@@ -80,14 +86,17 @@ export const createSqliteEventLog = (options: SqliteEventLogOptions): EventLog =
   );
 
   let pending: PendingAppend[] = [];
-  const writeGroup = db.transaction((group: PendingAppend[]) =>
-    group.map((a) => {
-      try {
-        return { ok: write(a.stream, a.prepared, a.expected) } as const;
-      } catch (error) {
-        return { error } as const;
-      }
-    }),
+  const writeGroup = immediately(
+    db,
+    (group: PendingAppend[]) =>
+      group.map((a) => {
+        try {
+          return { ok: write(a.stream, a.prepared, a.expected) } as const;
+        } catch (error) {
+          return { error } as const;
+        }
+      }),
+    options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
   );
   const flush = () => {
     const group = pending;
@@ -96,7 +105,7 @@ export const createSqliteEventLog = (options: SqliteEventLogOptions): EventLog =
     if (closed) return group.forEach((a) => a.reject(new LogClosedError()));
     let outcomes;
     try {
-      outcomes = writeGroup.immediate(group);
+      outcomes = writeGroup(group);
     } catch (error) {
       const failure = toLogError(error, `append to ${group.length} stream(s)`);
       return group.forEach((a) => a.reject(failure));

@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
+import { walAutocheckpoint } from '../../events/sqlite/backgroundCheckpoints';
+import { immediately } from '../../events/sqlite/writeLock';
 import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 
 const SCHEMA = `
@@ -29,25 +32,42 @@ export interface EmbeddedTopic extends SnapshotSink {
  * The embedded snapshot topic: a table in a SQLite file (the log's own, by default) with
  * offsets, readable by downstream code with no broker. A snapshot published twice is stored once.
  */
-export const createEmbeddedTopic = (options: { path: string }): EmbeddedTopic => {
+export const createEmbeddedTopic = (options: {
+  path: string;
+  /** Off when `startBackgroundCheckpoints` runs for the file. @defaultValue true */
+  inlineCheckpoints?: boolean;
+}): EmbeddedTopic => {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-  db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
+  db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(SCHEMA);
+  // Not INSERT OR IGNORE: an ignored row still uses up an AUTOINCREMENT value, so a repeated
+  // batch (after a lost acknowledgement or a crash) would leave a gap in the offsets.
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO snapshot_topic (version_id, entity_type, entity_id, snapshot) VALUES (?, ?, ?, ?)',
+    `INSERT INTO snapshot_topic (version_id, entity_type, entity_id, snapshot)
+     SELECT @id, @type, @entity, @snapshot
+     WHERE NOT EXISTS (SELECT 1 FROM snapshot_topic WHERE version_id = @id)`,
   );
-  const write = db.transaction((snapshots: readonly Snapshot[]) => {
-    for (const s of snapshots)
-      insert.run(s.versionId, s.entity.type, s.entity.id, JSON.stringify(s));
-  });
+  const write = immediately(
+    db,
+    (snapshots: readonly Snapshot[]) => {
+      for (const s of snapshots)
+        insert.run({
+          id: s.versionId,
+          type: s.entity.type,
+          entity: s.entity.id,
+          snapshot: JSON.stringify(s),
+        });
+    },
+    DEFAULT_BUSY_TIMEOUT_MS,
+  );
   const select = db.prepare(
     'SELECT "offset", snapshot FROM snapshot_topic WHERE "offset" >= ? ORDER BY "offset" LIMIT ?',
   );
   return {
-    publish: async (snapshots) => write.immediate(snapshots),
+    publish: async (snapshots) => write(snapshots),
     read: ({ fromOffset = 1, limit = 1000 } = {}) =>
       (select.all(fromOffset, limit) as { offset: number; snapshot: string }[]).map((r) => ({
         offset: r.offset,
