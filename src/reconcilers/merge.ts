@@ -58,7 +58,16 @@ export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
   // Containers are merged child by child, so decisions name the deepest paths that changed.
   if (collection?.kind === 'keyed' && fits(Array.isArray))
     return mergeKeyed(ctx, s, collection, mergeValue);
-  if (collection === undefined && fits(isObject)) return mergeFields(ctx, s);
+  if (collection === undefined && fits(isObject)) {
+    // Both sides created the object and the branch's has no fields: nothing to merge field by
+    // field, yet the branch's change (that the object exists) must still get its decision.
+    if (base === undefined && Object.keys(theirs as JsonObject).length === 0)
+      return decide(ctx, s, ours, RULES.SAME_CHANGE, {
+        branchIds: [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])],
+        confidence: theirsConfidence(ctx, s.path),
+      });
+    return mergeFields(ctx, s);
+  }
   if (jsonEqual(ours, theirs)) {
     const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
     // The branch's confidence goes with the decision: the head's provenance keeps the surer one.

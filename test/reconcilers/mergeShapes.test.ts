@@ -80,6 +80,18 @@ describe('three-way merge: shapes', () => {
       .thenConflicts(['/due']);
   });
 
+  it('records a decision when both sides create an object and the branch gives it no fields', () => {
+    // Found by the "loses nothing" property: the branch's change left no trace before.
+    const head = { ...invoice, audit: { by: 'ann' } };
+    const merged = spec({ base: invoice, head })
+      .when({ ops: [{ op: 'set', path: '/audit', value: {} }] })
+      .thenMerged(head);
+    expect(decisionAt(merged, '/audit')).toMatchObject({
+      rule: 'same-change',
+      chosen: { by: 'ann' },
+    });
+  });
+
   it('sees a delete on one side and a change on the other as a conflict', () => {
     const { vendor: _vendor, ...withoutVendor } = invoice;
     spec({ base: invoice, head: withoutVendor })
