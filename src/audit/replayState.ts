@@ -88,6 +88,10 @@ export const createReplayState = () => {
       (lines.get(entity)?.window ?? [])
         .filter((v) => v.ordinal > ordinal)
         .flatMap((v) => v.changed),
+    branchesAfter: (entity, ordinal) =>
+      (lines.get(entity)?.window ?? [])
+        .filter((v) => v.ordinal > ordinal)
+        .flatMap((v) => v.branchIds),
   };
 
   return {

@@ -70,6 +70,8 @@ export interface ProjectionStore {
   versionsAfter(entity: EntityRef, ordinal: number): VersionRow[];
   /** The paths changed by each version promoted after `ordinal` (no documents loaded). */
   changedAfter(entity: EntityRef, ordinal: number): string[];
+  /** The branches of each version promoted after `ordinal` (no documents loaded). */
+  branchesAfter(entity: EntityRef, ordinal: number): string[];
   /** A version's ordinal and parents, without its document. */
   parentsOf(versionId: string): { ordinal: number; parents: string[] } | undefined;
   referencesTo(entity: EntityRef): { from: EntityRef; path: string }[];
@@ -90,7 +92,7 @@ export interface ProjectionStore {
  */
 export type LineageReader = Pick<
   ProjectionStore,
-  'branch' | 'branchOps' | 'version' | 'head' | 'parentsOf' | 'changedAfter'
+  'branch' | 'branchOps' | 'version' | 'head' | 'parentsOf' | 'changedAfter' | 'branchesAfter'
 >;
 
 type Row = Record<string, unknown>;
@@ -201,6 +203,13 @@ export const openProjectionStore = (
         e.id,
         ordinal,
       ).flatMap((r) => JSON.parse(r.changed as string) as string[]),
+    branchesAfter: (e, ordinal) =>
+      all(
+        'SELECT branch_ids FROM versions WHERE entity_type = ? AND entity_id = ? AND ordinal > ? ORDER BY ordinal',
+        e.type,
+        e.id,
+        ordinal,
+      ).flatMap((r) => JSON.parse(r.branch_ids as string) as string[]),
     parentsOf: (id) => {
       const r = one('SELECT ordinal, parents FROM versions WHERE version_id = ?', id);
       return (

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { formatPointer } from '../events/jsonPointer';
 import { applyOps } from '../reconcilers/applyOps';
-import { createHeadProvenance } from '../reconcilers/headProvenance';
+import { createHeadProvenance, type HeadProvenance } from '../reconcilers/headProvenance';
 import type { JsonObject } from '../reconcilers/json';
 import {
   mergeApplied,
@@ -24,20 +24,43 @@ export interface BranchReconciliation {
   parents: string[];
 }
 
-const headSide = (store: LineageReader, branch: BranchRow): Ours & { versionId: string | null } => {
+const headSide = (
+  store: LineageReader,
+  branch: BranchRow,
+): Ours & { versionId: string | null; provenance: HeadProvenance } => {
   const head = store.head(branch.entity);
   const version = head && store.version(head.versionId);
-  if (head === undefined || version === undefined)
-    return {
-      versionId: null,
-      doc: {},
-      by: createHeadProvenance({ branchIds: [], phase: branch.phase, actor: branch.actor }).by,
-    };
+  if (head === undefined || version === undefined) {
+    const provenance = createHeadProvenance({
+      branchIds: [],
+      phase: branch.phase,
+      actor: branch.actor,
+    });
+    return { versionId: null, doc: {}, by: provenance.by, provenance };
+  }
   const fallback = { branchIds: version.branchIds, phase: version.phase, actor: 'unknown' };
-  return {
-    versionId: head.versionId,
-    doc: version.doc,
-    by: createHeadProvenance(fallback, head.provenance).by,
+  const provenance = createHeadProvenance(fallback, head.provenance);
+  return { versionId: head.versionId, doc: version.doc, by: provenance.by, provenance };
+};
+
+/** Whether a branch of a version promoted after the merge base wrote the head's value at a path. */
+const writtenSince = (
+  store: LineageReader,
+  branch: BranchRow,
+  provenance: HeadProvenance,
+  mergeBaseId: string | null,
+) => {
+  let since: Set<string> | undefined;
+  return (path: readonly string[]) => {
+    const at = provenance.recorded(path);
+    if (at === undefined) return false;
+    since ??= new Set(
+      store.branchesAfter(
+        branch.entity,
+        mergeBaseId === null ? 0 : store.parentsOf(mergeBaseId)!.ordinal,
+      ),
+    );
+    return at.branchIds.some((id) => since!.has(id));
   };
 };
 
@@ -74,6 +97,8 @@ export const reconcileBranch = (
   if (E.isLeft(applied)) return done(E.left({ kind: 'invalid', error: applied.left }));
   const mergeBaseId =
     divergence.kind === 'diverged' ? divergence.mergeBaseId : branch.baseVersionId;
+  if (divergence.kind === 'diverged')
+    ours.writtenSinceBase = writtenSince(store, branch, ours.provenance, mergeBaseId);
   if (mergeBaseId === branch.baseVersionId)
     return done(
       mergeApplied(entityType.rules, { base: baseDoc, ours, theirs: applied.right, theirsBy }),

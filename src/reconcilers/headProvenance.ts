@@ -16,6 +16,8 @@ interface Node {
  */
 export interface HeadProvenance {
   by: (path: readonly string[]) => Provenance;
+  /** Like `by`, but only what was recorded (at the path or its nearest recorded ancestor). */
+  recorded: (path: readonly string[]) => Provenance | undefined;
   /** Records a promotion: each path whose value changed now belongs to `writer`. */
   record: (
     decisions: readonly Decision[],
@@ -47,8 +49,8 @@ export const createHeadProvenance = (
     else node.at = at;
   };
   for (const [pointer, at] of entries) put(parsePointer(pointer) ?? [], at);
-  const by = (path: readonly string[]): Provenance => {
-    let found = root.at ?? fallback;
+  const recorded = (path: readonly string[]): Provenance | undefined => {
+    let found = root.at;
     let node: Node | undefined = root;
     for (const segment of path) {
       node = node.children?.get(segment);
@@ -57,6 +59,7 @@ export const createHeadProvenance = (
     }
     return found;
   };
+  const by = (path: readonly string[]): Provenance => recorded(path) ?? fallback;
   /** Keeps who wrote the value (and what is below it); only the confidence goes up. */
   const raise = (d: Decision) => {
     const path = parsePointer(d.path) ?? [];
@@ -66,6 +69,7 @@ export const createHeadProvenance = (
   };
   return {
     by,
+    recorded,
     record: (decisions, writer) => {
       for (const d of decisions) {
         if (jsonEqual(d.chosen, d.ours)) {

@@ -3,7 +3,7 @@ import { isObject, jsonEqual, own, type Json, type JsonObject } from './json';
 import { keepTheirsOrder, mergeKeyed, mergeSet } from './mergeCollections';
 import { decide, RULES, theirsConfidence, type MergeContext, type Sides } from './mergeContext';
 import { belowMinimum, discardBelowMinimum, resolveConflict, takeTheirs } from './resolveConflict';
-import type { TouchedNode } from './touchedPaths';
+import { confidenceAt, type TouchedNode } from './touchedPaths';
 
 /**
  * Merges only where the branch's ops reached: below an untouched node the head's value is
@@ -51,7 +51,7 @@ const byPositionIn = (elements: Json[], key: string) => {
 /** Three-way merge of the values at one path, descending into objects and collections. */
 export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
   const { base, ours, theirs } = s;
-  if (jsonEqual(theirs, base)) return ours;
+  if (jsonEqual(theirs, base) && !assertsConfidence(ctx, s.path)) return ours;
   const collection = ctx.rules.collectionAt(s.path);
   const fits = (test: (v: Json | undefined) => boolean) =>
     test(ours) && test(theirs) && (base === undefined || test(base));
@@ -75,12 +75,28 @@ export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
     return decide(ctx, s, ours, RULES.SAME_CHANGE, { branchIds, confidence });
   }
   if (collection?.kind === 'set' && fits(Array.isArray)) return mergeSet(ctx, s);
-  if (jsonEqual(ours, base))
-    return belowMinimum(ctx, s.path)
-      ? discardBelowMinimum(ctx, s)
-      : takeTheirs(ctx, s, RULES.THEIRS_ONLY);
+  if (jsonEqual(ours, base)) {
+    if (belowMinimum(ctx, s.path)) return discardBelowMinimum(ctx, s);
+    // The head holds the base's value, but a version promoted since the base decided it again
+    // (a surer branch set the same value, or a change was undone): the branch never saw that.
+    if (weighsConfidence(ctx, s.path) && ctx.writtenSinceBase(s.path))
+      return resolveConflict(ctx, s);
+    return takeTheirs(ctx, s, RULES.THEIRS_ONLY);
+  }
   return resolveConflict(ctx, s);
 };
+
+/** Whether the path's policy weighs confidence (on a plain value, not a collection). */
+const weighsConfidence = (ctx: MergeContext, path: readonly string[]) =>
+  ctx.rules.policyAt(path).rule === 'confidence' && ctx.rules.collectionAt(path) === undefined;
+
+/**
+ * Whether the branch set the value it started from again, with a confidence, where confidence
+ * decides: that is a claim too. The head's own change since then is weighed against it, and a
+ * surer claim of the value the head still has raises that value's confidence.
+ */
+const assertsConfidence = (ctx: MergeContext, path: readonly string[]) =>
+  weighsConfidence(ctx, path) && confidenceAt(ctx.touched, path) !== undefined;
 
 /** Field by field: every field the branch changed is merged on its own. */
 const mergeFields = (ctx: MergeContext, s: Sides): JsonObject => {

@@ -29,6 +29,7 @@ export interface MergeContext {
   rules: CompiledRules;
   touched: TouchedNode;
   oursBy: (path: readonly string[]) => Provenance;
+  writtenSinceBase: (path: readonly string[]) => boolean;
   theirsBy: Provenance;
   decisions: Decision[];
   conflicts: Conflict[];

@@ -14,6 +14,12 @@ export interface Ours {
   doc: JsonObject;
   /** Provenance of the value at a path (nearest recorded ancestor, else the head's own). */
   by: (path: readonly string[]) => Provenance;
+  /**
+   * Whether a version promoted since the merge base wrote the head's value at a path (changed
+   * it, or a surer branch set it again). A value equal to the base's may still be news to the
+   * branch: it was decided after the branch read it. @defaultValue never
+   */
+  writtenSinceBase?: (path: readonly string[]) => boolean;
 }
 
 /** A merged document and a decision for every path the branch changed. */
@@ -42,6 +48,7 @@ const run = (
     rules,
     touched,
     oursBy: ours.by,
+    writtenSinceBase: ours.writtenSinceBase ?? (() => false),
     theirsBy,
     decisions: [],
     conflicts: [],

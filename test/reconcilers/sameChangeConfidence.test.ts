@@ -13,8 +13,13 @@ const item = defineEntity({
 });
 const ITEM = { type: 'item', id: 'I-1' };
 
-/** Three classifiers branch from one version; they are promoted in the given order. */
-const classify = async (order: [string, number][]) => {
+type Claim = [category: string, confidence: number];
+
+/**
+ * Classifiers branch from one version (its category `start`, if given); they are promoted in
+ * the given order. A claim of `null` sets another field instead.
+ */
+const classify = async (order: (Claim | null)[], start?: Claim) => {
   const log = createMemoryEventLog();
   const store = openProjectionStore(':memory:');
   const promoter = createPromoter({ log, store, registry: createRegistry([item]) });
@@ -25,13 +30,18 @@ const classify = async (order: [string, number][]) => {
     actor: 'loader',
     from: null,
   });
-  await genesis.set('/sku', 'A-1').commit();
+  genesis.set('/sku', 'A-1');
+  if (start !== undefined) genesis.set('/category', start[0], { confidence: start[1] });
+  await genesis.commit();
   await promoter.runOnce();
   const base = store.head(ITEM)!.versionId;
   const branches = await Promise.all(
-    order.map(([category, confidence]) =>
+    order.map((claim) =>
       openBranch({ log, entity: ITEM, phase: 'enrichment', actor: 'classifier', from: base }).then(
-        (b) => b.set('/category', category, { confidence }),
+        (b) =>
+          claim === null
+            ? b.set('/sku', 'A-2')
+            : b.set('/category', claim[0], { confidence: claim[1] }),
       ),
     ),
   );
@@ -51,6 +61,55 @@ describe('a change both sides made', () => {
     expect(await classify([tools98, tools58, travel73])).toBe('tools');
     expect(await classify([tools58, tools98, travel73])).toBe('tools');
     expect(await classify([tools58, travel73, tools98])).toBe('tools');
+  });
+
+  it('weighs a surer branch that set the value the head already had against a later change', async () => {
+    // tools at 0.3 to start; a branch claims tools at 0.98, a concurrent one travel at 0.73.
+    const start: Claim = ['tools', 0.3];
+    expect(
+      await classify(
+        [
+          ['tools', 0.98],
+          ['travel', 0.73],
+        ],
+        start,
+      ),
+    ).toBe('tools');
+    expect(
+      await classify(
+        [
+          ['travel', 0.73],
+          ['tools', 0.98],
+        ],
+        start,
+      ),
+    ).toBe('tools');
+    // The less sure claim of the start value loses to the surer change, in either order.
+    expect(
+      await classify(
+        [
+          ['tools', 0.5],
+          ['travel', 0.73],
+        ],
+        start,
+      ),
+    ).toBe('travel');
+    expect(
+      await classify(
+        [
+          ['travel', 0.73],
+          ['tools', 0.5],
+        ],
+        start,
+      ),
+    ).toBe('travel');
+  });
+
+  it('lets a branch change what it read, however sure its writer was, when nobody claimed it since', async () => {
+    const start: Claim = ['tools', 0.98];
+    // Another field changed concurrently: the category is still the one the branch read.
+    expect(await classify([null, ['travel', 0.5]], start)).toBe('travel');
+    expect(await classify([['travel', 0.5]], start)).toBe('travel');
   });
 
   it('raises only the confidence of the head provenance, keeping the first writer', () => {
