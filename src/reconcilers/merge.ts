@@ -79,12 +79,17 @@ export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
     if (belowMinimum(ctx, s.path)) return discardBelowMinimum(ctx, s);
     // The head holds the base's value, but a version promoted since the base decided it again
     // (a surer branch set the same value, or a change was undone): the branch never saw that.
-    if (weighsConfidence(ctx, s.path) && ctx.writtenSinceBase(s.path))
+    // Asked only when it could matter: a surer branch change wins either way.
+    if (weighsConfidence(ctx, s.path) && !surer(ctx, s.path) && ctx.writtenSinceBase(s.path))
       return resolveConflict(ctx, s);
     return takeTheirs(ctx, s, RULES.THEIRS_ONLY);
   }
   return resolveConflict(ctx, s);
 };
+
+/** Whether the branch's confidence at a path beats the head's (a value without one counts as 1). */
+const surer = (ctx: MergeContext, path: readonly string[]) =>
+  (theirsConfidence(ctx, path) ?? 1) > (ctx.oursBy(path).confidence ?? 1);
 
 /** Whether the path's policy weighs confidence (on a plain value, not a collection). */
 const weighsConfidence = (ctx: MergeContext, path: readonly string[]) =>
