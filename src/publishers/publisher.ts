@@ -38,7 +38,7 @@ const createParentHashes = (store: ProjectionStore) => {
   let older = new Map<string, string>();
   return {
     remember: (versionId: string, hash: string) => {
-      if (recent.size >= 10_000) [older, recent] = [recent, new Map()];
+      if (recent.size >= 10_000) [older, recent] = [recent, new Map<string, string>()];
       recent.set(versionId, hash);
     },
     of: (versionId: string, parents: readonly string[]) =>
@@ -66,14 +66,23 @@ export const createPublisher = (options: PublisherOptions) => {
   const eventTypes: EventType[] =
     sink.quarantines === true ? ['VersionPromoted', 'BranchQuarantined'] : ['VersionPromoted'];
   const toSnapshot = (e: RecordedEvent & EventOfType<'VersionPromoted'>): Snapshot => {
-    const { decisions, ...version } = e.data;
-    const parentHashes = hashes.of(version.versionId, version.parents);
-    hashes.remember(version.versionId, version.hash);
+    // Field by field: a rest pattern and a spread copied every version twice, slowly.
+    const { versionId, entity, parents, depth, phase, branchIds, promotedAt, hash, doc } = e.data;
+    const parentHashes = hashes.of(versionId, parents);
+    hashes.remember(versionId, hash);
     return {
-      ...version,
+      versionId,
+      entity,
+      parents,
+      depth,
+      phase,
+      branchIds,
+      promotedAt,
+      hash,
+      doc,
       position: e.position,
       parentHashes,
-      decisionSummary: summarize(decisions),
+      decisionSummary: summarize(e.data.decisions),
     };
   };
   const toNotice = (e: RecordedEvent & EventOfType<'BranchQuarantined'>): QuarantineNotice => {
