@@ -55,7 +55,8 @@ export interface OutgoingRecord {
 /** Key the entity id (one entity, one partition: its order is kept), lineage in headers. */
 export const snapshotRecord = (snapshot: Snapshot): OutgoingRecord => ({
   key: snapshot.entity.id,
-  value: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...snapshot }),
+  // The schema version written in front of the snapshot's JSON: no copy of the snapshot to make.
+  value: `{"schemaVersion":${SCHEMA_VERSION},${JSON.stringify(snapshot).slice(1)}`,
   headers: {
     versionId: snapshot.versionId,
     hash: snapshot.hash,
