@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { formatPointer } from '../events/jsonPointer';
 import { applyOps } from '../reconcilers/applyOps';
-import { createHeadProvenance } from '../reconcilers/headProvenance';
+import { createHeadProvenance, type HeadProvenance } from '../reconcilers/headProvenance';
 import type { JsonObject } from '../reconcilers/json';
 import {
   mergeApplied,
@@ -34,10 +34,12 @@ const headSide = (store: LineageReader, branch: BranchRow): Ours & { versionId: 
       by: createHeadProvenance({ branchIds: [], phase: branch.phase, actor: branch.actor }).by,
     };
   const fallback = { branchIds: version.branchIds, phase: version.phase, actor: 'unknown' };
+  // Built on first use: a branch that only changes what the head left alone never asks.
+  let provenance: HeadProvenance | undefined;
   return {
     versionId: head.versionId,
     doc: version.doc,
-    by: createHeadProvenance(fallback, head.provenance).by,
+    by: (path) => (provenance ??= createHeadProvenance(fallback, head.provenance)).by(path),
   };
 };
 
