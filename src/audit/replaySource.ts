@@ -31,8 +31,8 @@ export async function* wholeLog(
       filter,
     });
     if (page.length === 0) return;
-    yield page;
     from = page.at(-1)!.position + 1;
+    yield page; // the replay empties it as it goes
   }
 }
 
