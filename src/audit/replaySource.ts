@@ -31,8 +31,9 @@ export async function* wholeLog(
       filter,
     });
     if (page.length === 0) return;
+    // Taken before yielding: replay empties each page as it applies it.
     from = page.at(-1)!.position + 1;
-    yield page; // the replay empties it as it goes
+    yield page;
   }
 }
 
