@@ -12,6 +12,11 @@ import { printReplayReport, type ReplayResult } from './replayReport';
 
 const ENTITIES = 20_000;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+/** CPU time of the whole process (every thread: GC helpers too), in seconds. */
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 /** A full garbage collection, so heap samples show what replay holds, not what it dropped. */
 const collectGarbage = (): (() => void) => {
@@ -40,7 +45,9 @@ export const run = async (args: BenchArgs): Promise<void> => {
     let rssPeak = 0;
     let nextSample = 0;
     let sampling = 0;
+    let samplingCpu = 0;
     let outcome: Awaited<ReturnType<typeof verify>> | undefined;
+    const verifyCpu = cpuSeconds();
     const verifySeconds = await seconds(async () => {
       outcome = await verify({
         log,
@@ -49,14 +56,17 @@ export const run = async (args: BenchArgs): Promise<void> => {
           if (events < nextSample) return;
           nextSample += Math.ceil(args.events / 10);
           const start = performance.now();
+          const startCpu = cpuSeconds();
           rssPeak = Math.max(rssPeak, mb(process.memoryUsage().rss));
           gc();
           heap.push(mb(process.memoryUsage().heapUsed));
           sampling += (performance.now() - start) / 1000;
+          samplingCpu += cpuSeconds() - startCpu;
           progress(`replay + verify: ${events.toLocaleString('en-US')} events`);
         },
       });
     });
+    const cpu = cpuSeconds() - verifyCpu - samplingCpu;
     await log.close();
     if (outcome === undefined || !outcome.verified)
       throw new Error(
@@ -71,6 +81,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
       // The samples' full collections are not replay's own work.
       eventsPerSec: summary.events / (verifySeconds - sampling),
       verifySeconds: verifySeconds - sampling,
+      cpuSeconds: cpu,
       fillSeconds,
       heapMbSamples: heap,
       rssMbPeak: rssPeak,

@@ -31,8 +31,9 @@ export async function* wholeLog(
       filter,
     });
     if (page.length === 0) return;
-    yield page;
+    // Taken before yielding: replay empties each page as it applies it.
     from = page.at(-1)!.position + 1;
+    yield page;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { formatPointer } from '../events/jsonPointer';
+import type { Op } from '../events/schemas/ops';
 import { applyOps } from '../reconcilers/applyOps';
 import { createHeadProvenance, type HeadProvenance } from '../reconcilers/headProvenance';
 import type { JsonObject } from '../reconcilers/json';
@@ -27,32 +28,35 @@ export interface BranchReconciliation {
 const headSide = (
   store: LineageReader,
   branch: BranchRow,
-): Ours & { versionId: string | null; provenance: HeadProvenance } => {
+): Ours & { versionId: string | null; provenance: () => HeadProvenance } => {
   const head = store.head(branch.entity);
   const version = head && store.version(head.versionId);
   if (head === undefined || version === undefined) {
-    const provenance = createHeadProvenance({
-      branchIds: [],
-      phase: branch.phase,
-      actor: branch.actor,
-    });
-    return { versionId: null, doc: {}, by: provenance.by, provenance };
+    const empty = createHeadProvenance({ branchIds: [], phase: branch.phase, actor: branch.actor });
+    return { versionId: null, doc: {}, by: empty.by, provenance: () => empty };
   }
   const fallback = { branchIds: version.branchIds, phase: version.phase, actor: 'unknown' };
-  const provenance = createHeadProvenance(fallback, head.provenance);
-  return { versionId: head.versionId, doc: version.doc, by: provenance.by, provenance };
+  // Built on first use: a branch that only changes what the head left alone never asks.
+  let built: HeadProvenance | undefined;
+  const provenance = () => (built ??= createHeadProvenance(fallback, head.provenance));
+  return {
+    versionId: head.versionId,
+    doc: version.doc,
+    by: (path) => provenance().by(path),
+    provenance,
+  };
 };
 
 /** Whether a branch of a version promoted after the merge base wrote the head's value at a path. */
 const writtenSince = (
   store: LineageReader,
   branch: BranchRow,
-  provenance: HeadProvenance,
+  provenance: () => HeadProvenance,
   mergeBaseId: string | null,
 ) => {
   let since: Set<string> | undefined;
   return (path: readonly string[]) => {
-    const at = provenance.recorded(path);
+    const at = provenance().recorded(path);
     if (at === undefined) return false;
     since ??= new Set(
       store.branchesAfter(
@@ -85,8 +89,14 @@ export const reconcileBranch = (
   const baseDoc: JsonObject = baseVersion?.doc ?? {};
   const ours = headSide(store, branch);
   const theirsBy = { branchIds: [branchId], phase: branch.phase, actor: branch.actor };
-  const applied = applyOps(baseDoc, store.branchOps(branchId).flat(), entityType.rules);
-  const touched = E.isRight(applied) ? touchedPaths(applied.right.touched).map(formatPointer) : [];
+  // Concatenated by hand: Array#flat takes about 0.8 µs even for a single mutation.
+  const ops: Op[] = [];
+  for (const mutation of store.branchOps(branchId)) ops.push(...mutation);
+  const applied = applyOps(baseDoc, ops, entityType.rules);
+  // Only a branch whose base is no longer the head can overlap what was promoted since.
+  const moved = store.head(branch.entity)?.versionId !== branch.baseVersionId;
+  const touched =
+    moved && E.isRight(applied) ? touchedPaths(applied.right.touched).map(formatPointer) : [];
   const divergence = detectDivergence(store, branch, touched);
   if (divergence.kind === 'unknown-base') return E.left(divergence.reason);
   const parents = [ours.versionId, branch.baseVersionId].filter(

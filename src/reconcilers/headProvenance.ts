@@ -1,13 +1,36 @@
-import { formatPointer, parsePointer } from '../events/jsonPointer';
+import { escapeSegment, parsePointer } from '../events/jsonPointer';
 import type { Decision } from '../events/schemas/entityEvents';
 import { jsonEqual } from './json';
 import { RULES } from './mergeContext';
 import type { Provenance } from './mergeRules';
 
+/** Every field always present, cleared by assignment: `delete` would slow every node down. */
 interface Node {
-  at?: Provenance;
-  children?: Map<string, Node>;
+  /** Its path as a pointer, kept so that `entries` formats nothing. */
+  pointer: string;
+  at: Provenance | undefined;
+  children: Map<string, Node> | undefined;
 }
+
+const nodeOf = (pointer: string): Node => ({ pointer, at: undefined, children: undefined });
+
+/** Largest number of parsed pointers kept, so ever-new paths cannot grow it. */
+const MAX_PARSED = 4096;
+const parsed = new Map<string, readonly string[]>();
+
+/**
+ * `parsePointer(pointer) ?? []`, remembered: heads are rebuilt from their entries at every
+ * promotion, and their paths are the same few. Callers only read the segments.
+ */
+const segmentsOf = (pointer: string): readonly string[] => {
+  let segments = parsed.get(pointer);
+  if (segments === undefined) {
+    segments = parsePointer(pointer) ?? [];
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(pointer, segments);
+  }
+  return segments;
+};
 
 /**
  * Who wrote each value of an entity's head, by path, so a later merge can weigh the head's
@@ -31,24 +54,26 @@ export const createHeadProvenance = (
   fallback: Provenance,
   entries: readonly (readonly [string, Provenance])[] = [],
 ): HeadProvenance => {
-  const root: Node = {};
+  const root = nodeOf('');
   const nodeAt = (path: readonly string[]): Node => {
     let node = root;
     for (const segment of path) {
       node.children ??= new Map();
       let child = node.children.get(segment);
-      if (child === undefined) node.children.set(segment, (child = {}));
+      if (child === undefined) {
+        child = nodeOf(`${node.pointer}/${escapeSegment(segment)}`);
+        node.children.set(segment, child);
+      }
       node = child;
     }
     return node;
   };
   const put = (path: readonly string[], at: Provenance | undefined) => {
     const node = nodeAt(path);
-    delete node.children; // a new value replaces everything below it
-    if (at === undefined) delete node.at;
-    else node.at = at;
+    node.children = undefined; // a new value replaces everything below it
+    node.at = at;
   };
-  for (const [pointer, at] of entries) put(parsePointer(pointer) ?? [], at);
+  for (const [pointer, at] of entries) put(segmentsOf(pointer), at);
   const recorded = (path: readonly string[]): Provenance | undefined => {
     let found = root.at;
     let node: Node | undefined = root;
@@ -62,7 +87,7 @@ export const createHeadProvenance = (
   const by = (path: readonly string[]): Provenance => recorded(path) ?? fallback;
   /** Keeps who wrote the value (and what is below it); only the confidence goes up. */
   const raise = (d: Decision) => {
-    const path = parsePointer(d.path) ?? [];
+    const path = segmentsOf(d.path);
     const current = by(path);
     if (d.confidence === undefined || (current.confidence ?? 1) >= d.confidence) return;
     nodeAt(path).at = { ...current, branchIds: d.branchIds, confidence: d.confidence };
@@ -80,16 +105,16 @@ export const createHeadProvenance = (
         }
         const at: Provenance = { branchIds: d.branchIds, phase: writer.phase, actor: writer.actor };
         if (d.confidence !== undefined) at.confidence = d.confidence;
-        put(parsePointer(d.path) ?? [], d.chosen === undefined ? undefined : at);
+        put(segmentsOf(d.path), d.chosen === undefined ? undefined : at);
       }
     },
     entries: () => {
       const out: [string, Provenance][] = [];
-      const walk = (node: Node, path: string[]) => {
-        if (node.at !== undefined) out.push([formatPointer(path), node.at]);
-        for (const [segment, child] of node.children ?? []) walk(child, [...path, segment]);
+      const walk = (node: Node) => {
+        if (node.at !== undefined) out.push([node.pointer, node.at]);
+        node.children?.forEach(walk);
       };
-      walk(root, []);
+      walk(root);
       return out;
     },
   };

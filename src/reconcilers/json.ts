@@ -19,16 +19,22 @@ export const own = (object: JsonObject, key: string): Json | undefined => {
     : (value as Json | undefined);
 };
 
-/** Deep equality of JSON values, blind to object key order; shared subtrees compare in O(1). */
+/**
+ * Deep equality of JSON values, blind to object key order; shared subtrees compare in O(1).
+ * Plain loops: verify and the merge call it for every version, and they are about a third
+ * cheaper than `every` with a callback.
+ */
 export const jsonEqual = (a: Json | undefined, b: Json | undefined): boolean => {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEqual(item, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (Array.isArray(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => jsonEqual(a[key], own(b, key)));
+  for (const key of keys) if (!jsonEqual(a[key], own(b, key))) return false;
+  return true;
 };

@@ -55,6 +55,49 @@ describe('hashing', () => {
     expect(child(edited)).not.toBe(child(versionHash(genesis)));
   });
 
+  it('hashes a version as the canonical JSON of its document, metadata and parents', () => {
+    // versionHash writes the fixed keys in their order once; this is the general definition.
+    const general = (v: VersionHashInput) =>
+      contentHash({
+        doc: v.doc,
+        meta: {
+          versionId: v.versionId,
+          entity: v.entity,
+          depth: v.depth,
+          phase: v.phase,
+          branchIds: v.branchIds,
+          promotedAt: v.promotedAt,
+        },
+        parents: v.parentHashes,
+      });
+    const outcome = (hash: () => string) => {
+      try {
+        return hash();
+      } catch (error) {
+        return `threw ${String(error)}`;
+      }
+    };
+    const text = fc.string({ unit: 'binary' });
+    // Odd scalars too (as a JavaScript caller may pass): they must hash, or fail, the same way.
+    const odd = fc.oneof(text, fc.double(), fc.constant(undefined)) as fc.Arbitrary<never>;
+    const input = fc.record({
+      versionId: fc.oneof(text, odd),
+      entity: fc.oneof(fc.record({ type: text, id: text }), jsonObject() as fc.Arbitrary<never>),
+      depth: fc.oneof(fc.nat(), odd),
+      phase: fc.oneof(text, odd),
+      branchIds: fc.array(text),
+      promotedAt: fc.oneof(text, odd),
+      doc: fc.oneof(jsonObject(), fc.constant({ bad: Number.NaN })),
+      parentHashes: fc.array(text),
+    });
+    fc.assert(
+      fc.property(input, (v) => {
+        expect(outcome(() => versionHash(v))).toBe(outcome(() => general(v)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('digests mutations in sequence order', () => {
     const a = [{ op: 'set', path: '/a', value: 1 }];
     const b = [{ op: 'unset', path: '/b' }];

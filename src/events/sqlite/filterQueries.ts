@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventFilter } from '../eventLog';
-import type { EventRow } from './eventRow';
-
-const COLUMNS = 'position, stream, revision, type, data, metadata';
+import { EVENT_COLUMNS as COLUMNS, type EventRow } from './eventRow';
 
 type Rows<Args extends unknown[]> = Database.Statement<Args, EventRow>;
 
@@ -38,9 +36,11 @@ export const createFilterQueries = (db: Database.Database): FilterQueries => {
         .filter(Boolean)
         .map((c) => ` AND ${c}`)
         .join('');
-      statement = db.prepare<unknown[], EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`,
-      );
+      statement = db
+        .prepare<unknown[], EventRow>(
+          `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`,
+        )
+        .raw();
       cache.set(key, statement);
     }
     return statement;
@@ -55,11 +55,15 @@ export const createFilterQueries = (db: Database.Database): FilterQueries => {
           statement.all(after, upTo, ...filterArgs, limit),
       };
     },
-    streamForwards: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-    ),
-    streamBackwards: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-    ),
+    streamForwards: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .raw(),
+    streamBackwards: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      )
+      .raw(),
   };
 };
