@@ -79,8 +79,14 @@ export const mergeValue = (ctx: MergeContext, s: Sides): Json | undefined => {
     if (belowMinimum(ctx, s.path)) return discardBelowMinimum(ctx, s);
     // The head holds the base's value, but a version promoted since the base decided it again
     // (a surer branch set the same value, or a change was undone): the branch never saw that.
-    // Asked only when it could matter: a surer branch change wins either way.
-    if (weighsConfidence(ctx, s.path) && !surer(ctx, s.path) && ctx.writtenSinceBase(s.path))
+    // Asked only when it could matter: after a fast-forward nothing was; a surer change wins anyway.
+    const { writtenSinceBase } = ctx;
+    if (
+      writtenSinceBase !== undefined &&
+      weighsConfidence(ctx, s.path) &&
+      !surer(ctx, s.path) &&
+      writtenSinceBase(s.path)
+    )
       return resolveConflict(ctx, s);
     return takeTheirs(ctx, s, RULES.THEIRS_ONLY);
   }

@@ -29,7 +29,8 @@ export interface MergeContext {
   rules: CompiledRules;
   touched: TouchedNode;
   oursBy: (path: readonly string[]) => Provenance;
-  writtenSinceBase: (path: readonly string[]) => boolean;
+  /** Absent when the head is the merge base: nothing was written since. */
+  writtenSinceBase: ((path: readonly string[]) => boolean) | undefined;
   theirsBy: Provenance;
   decisions: Decision[];
   conflicts: Conflict[];

@@ -17,7 +17,7 @@ export interface Ours {
   /**
    * Whether a version promoted since the merge base wrote the head's value at a path (changed
    * it, or a surer branch set it again). A value equal to the base's may still be news to the
-   * branch: it was decided after the branch read it. @defaultValue never
+   * branch: it was decided after the branch read it. Absent: the head is the merge base.
    */
   writtenSinceBase?: (path: readonly string[]) => boolean;
 }
@@ -48,7 +48,7 @@ const run = (
     rules,
     touched,
     oursBy: ours.by,
-    writtenSinceBase: ours.writtenSinceBase ?? (() => false),
+    writtenSinceBase: ours.writtenSinceBase,
     theirsBy,
     decisions: [],
     conflicts: [],
