@@ -1,45 +1,23 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TSX } from '../support/childProcess';
-import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
-import { tempDir } from '../support/tempDir';
+import { runCli } from '../support/childProcess';
+import { useEsdbEmulator } from '../support/esdbFixture';
 
-const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
 const DEMO_ENTITIES = join(__dirname, '..', '..', 'src', 'demo', 'invoiceDomain.ts');
 
 const cli = (args: string[], cwd: string) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [...TSX, MAIN, ...args], {
-      cwd,
-      env: { ...process.env, DRIFTLESS_ENTITIES: DEMO_ENTITIES },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  runCli(args, { cwd, env: { DRIFTLESS_ENTITIES: DEMO_ENTITIES } });
 
 describe('audit commands on EventStoreDB (emulator)', () => {
-  const dir = tempDir('audit-esdb');
-  let emulator: EsdbEmulator;
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-    dir.remove();
-  });
+  const { dir, emulator } = useEsdbEmulator('audit-esdb');
 
   it('replays, verifies and measures drift as on SQLite', async () => {
     const demo = ['demo', '--json', '--invoices', '10', '--seed', '9'];
     const sqliteFile = dir.file('sqlite.sqlite');
     const state = dir.file('state.sqlite');
     expect((await cli([...demo, '--db', sqliteFile], dir.path)).status).toBe(0);
-    expect((await cli([...demo, '--db', state, '--log', emulator.url], dir.path)).status).toBe(0);
+    expect((await cli([...demo, '--db', state, '--log', emulator().url], dir.path)).status).toBe(0);
     const onSqlite = ['--log', `sqlite:${sqliteFile}`];
-    const onEsdb = ['--log', emulator.url, '--state', state];
+    const onEsdb = ['--log', emulator().url, '--state', state];
     for (const command of ['verify', 'drift']) {
       const a = await cli([command, '--json', ...onSqlite], dir.path);
       const b = await cli([command, '--json', ...onEsdb], dir.path);

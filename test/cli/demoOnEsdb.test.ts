@@ -1,41 +1,18 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { TSX } from '../support/childProcess';
-import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
-import { tempDir } from '../support/tempDir';
+import { runCli } from '../support/childProcess';
+import { useEsdbEmulator } from '../support/esdbFixture';
 
-const MAIN = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
-
-/** Runs the CLI without blocking this process: the emulator answers from this event loop. */
-const cli = (args: string[], cwd: string) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [...TSX, MAIN, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 type Report = Record<string, unknown> & { log: string; published: number; promoted: number };
 
 describe('driftless demo on EventStoreDB (emulator)', () => {
-  const dir = tempDir('demo-esdb');
-  let emulator: EsdbEmulator;
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-    dir.remove();
-  });
+  const { dir, emulator } = useEsdbEmulator('demo-esdb');
 
   it('gives the same report as on SQLite for the same seed, then refuses a used log', async () => {
     const demo = ['demo', '--json', '--invoices', '12', '--seed', '9'];
     const onSqlite = await cli([...demo, '--db', dir.file('sqlite.sqlite')], dir.path);
     const onEsdb = await cli(
-      [...demo, '--db', dir.file('state.sqlite'), '--log', emulator.url],
+      [...demo, '--db', dir.file('state.sqlite'), '--log', emulator().url],
       dir.path,
     );
     expect(onSqlite.stderr).not.toMatch(/driftless:/);
@@ -43,7 +20,7 @@ describe('driftless demo on EventStoreDB (emulator)', () => {
     expect([onSqlite.status, onEsdb.status]).toEqual([0, 0]);
     const sqlite = JSON.parse(onSqlite.stdout) as Report;
     const esdb = JSON.parse(onEsdb.stdout) as Report;
-    expect(esdb.log).toBe(emulator.url);
+    expect(esdb.log).toBe(emulator().url);
     expect(esdb.state).toBe(dir.file('state.sqlite'));
     const { log: _a, ...sqliteReport } = sqlite;
     const { log: _b, state: _c, ...esdbReport } = esdb;
@@ -52,11 +29,13 @@ describe('driftless demo on EventStoreDB (emulator)', () => {
     expect(esdb.published).toBe(esdb.promoted);
     // The events are in the server's log, not in the state file.
     expect(
-      emulator.store.all().filter((e) => e.stream.startsWith('driftless-')).length,
+      emulator()
+        .store.all()
+        .filter((e) => e.stream.startsWith('driftless-')).length,
     ).toBeGreaterThan(esdb.promoted);
 
     const again = await cli(
-      [...demo, '--db', dir.file('again.sqlite'), '--log', emulator.url],
+      [...demo, '--db', dir.file('again.sqlite'), '--log', emulator().url],
       dir.path,
     );
     expect(again.status).toBe(2);

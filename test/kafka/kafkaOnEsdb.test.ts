@@ -4,30 +4,21 @@ import { createEventStoreDbCheckpoints } from '../../src/events/esdb/checkpointS
 import { openBranch } from '../../src/sdk/openBranch';
 import { loadConfig } from '../../src/service/config';
 import { openService } from '../../src/service/openService';
-import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
+import { useEsdbEmulator } from '../support/esdbFixture';
 import { readTopics, testBrokers, uniquePrefix } from '../support/kafka/kafkaTestKit';
-import { tempDir } from '../support/tempDir';
 
 const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
 const brokers = testBrokers();
 
 describe('Kafka publishing with the log on EventStoreDB (emulator)', () => {
-  const dir = tempDir('kafka-esdb');
-  let emulator: EsdbEmulator;
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-    dir.remove();
-  });
+  const { dir, emulator } = useEsdbEmulator('kafka-esdb');
 
   it('keeps the publisher checkpoint in an EventStoreDB checkpoint stream, so a lost state file sends nothing again', async () => {
     const prefix = uniquePrefix('esdb');
     const state = dir.file('state.sqlite');
     const config = loadConfig(
       { DRIFTLESS_KAFKA_BROKERS: brokers.join(','), DRIFTLESS_KAFKA_PREFIX: prefix },
-      { log: emulator.url, entities: ENTITIES, state },
+      { log: emulator().url, entities: ENTITIES, state },
     );
     const first = await openService(config);
     for (let i = 0; i < 3; i++) {
@@ -45,7 +36,7 @@ describe('Kafka publishing with the log on EventStoreDB (emulator)', () => {
     const lastPromoted = first.promoter.position();
     await first.close();
 
-    const checkpoints = createEventStoreDbCheckpoints({ connectionString: emulator.url });
+    const checkpoints = createEventStoreDbCheckpoints({ connectionString: emulator().url });
     expect(await checkpoints.load(`kafka:${prefix}`)).toBeGreaterThanOrEqual(lastPromoted);
     await checkpoints.close();
 

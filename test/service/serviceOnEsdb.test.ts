@@ -4,8 +4,7 @@ import { loadConfig } from '../../src/service/config';
 import { openService } from '../../src/service/openService';
 import { openBranch } from '../../src/sdk/openBranch';
 import { createEmbeddedTopic } from '../../src/publishers/embedded/embeddedTopic';
-import { startEsdbEmulator, type EsdbEmulator } from '../support/esdbEmulator/emulator';
-import { tempDir } from '../support/tempDir';
+import { useEsdbEmulator } from '../support/esdbFixture';
 
 const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
 
@@ -20,19 +19,11 @@ const topicVersions = (state: string) => {
 };
 
 describe('the service on EventStoreDB (emulator)', () => {
-  const dir = tempDir('service-esdb');
-  let emulator: EsdbEmulator;
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-    dir.remove();
-  });
+  const { dir, emulator } = useEsdbEmulator('service-esdb');
 
   it('promotes and publishes from the server, and rebuilds a lost state file from it', async () => {
     const state = dir.file('state.sqlite');
-    const config = loadConfig({}, { log: emulator.url, entities: ENTITIES, state });
+    const config = loadConfig({}, { log: emulator().url, entities: ENTITIES, state });
     const first = await openService(config);
     for (let i = 0; i < 3; i++) {
       const branch = await openBranch({
