@@ -1,10 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEventStoreDbCheckpoints } from '../../src/events/esdb/checkpointStreams';
-import { openBranch } from '../../src/sdk/openBranch';
 import { loadConfig } from '../../src/service/config';
 import { openService } from '../../src/service/openService';
-import { useEsdbEmulator } from '../support/esdbFixture';
+import { commitInvoices, useEsdbEmulator } from '../support/esdbFixture';
 import { readTopics, testBrokers, uniquePrefix } from '../support/kafka/kafkaTestKit';
 
 const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
@@ -21,16 +20,7 @@ describe('Kafka publishing with the log on EventStoreDB (emulator)', () => {
       { log: emulator().url, entities: ENTITIES, state },
     );
     const first = await openService(config);
-    for (let i = 0; i < 3; i++) {
-      const branch = await openBranch({
-        log: first.log,
-        entity: { type: 'invoice', id: `INV-${i}` },
-        phase: 'default',
-        actor: 'agent',
-        from: null,
-      });
-      await branch.set('/total', 10 * i).commit();
-    }
+    await commitInvoices(first.log, 3);
     expect((await first.promoter.runOnce()).promoted).toBe(3);
     expect(await first.publish()).toBe(3);
     const lastPromoted = first.promoter.position();

@@ -2,9 +2,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/service/config';
 import { openService } from '../../src/service/openService';
-import { openBranch } from '../../src/sdk/openBranch';
 import { createEmbeddedTopic } from '../../src/publishers/embedded/embeddedTopic';
-import { useEsdbEmulator } from '../support/esdbFixture';
+import { commitInvoices, useEsdbEmulator } from '../support/esdbFixture';
 
 const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
 
@@ -25,16 +24,7 @@ describe('the service on EventStoreDB (emulator)', () => {
     const state = dir.file('state.sqlite');
     const config = loadConfig({}, { log: emulator().url, entities: ENTITIES, state });
     const first = await openService(config);
-    for (let i = 0; i < 3; i++) {
-      const branch = await openBranch({
-        log: first.log,
-        entity: { type: 'invoice', id: `INV-${i}` },
-        phase: 'default',
-        actor: 'agent',
-        from: null,
-      });
-      await branch.set('/total', 10 * i).commit();
-    }
+    await commitInvoices(first.log, 3);
     expect((await first.promoter.runOnce()).promoted).toBe(3);
     expect(await first.publish()).toBe(3);
     await first.close();

@@ -1,3 +1,5 @@
+import type { EventLog } from '../../src/events/eventLog';
+import { openBranch } from '../../src/sdk/openBranch';
 import { startEsdbEmulator, type EsdbEmulator } from './esdbEmulator/emulator';
 import { tempDir } from './tempDir';
 
@@ -16,4 +18,18 @@ export const useEsdbEmulator = (name: string) => {
     dir.remove();
   });
   return { dir, emulator: () => emulator! };
+};
+
+/** Commits one branch on each of `n` new invoices (INV-0, INV-1, ...) setting its total. */
+export const commitInvoices = async (log: EventLog, n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) {
+    const branch = await openBranch({
+      log,
+      entity: { type: 'invoice', id: `INV-${i}` },
+      phase: 'default',
+      actor: 'agent',
+      from: null,
+    });
+    await branch.set('/total', 10 * i).commit();
+  }
 };
