@@ -1,4 +1,5 @@
 import type { DriftlessEvent, EventType } from './catalogue';
+import type { EntityPartition } from './entityPartition';
 
 /**
  * The EventLog port: an append-only log of streams, with one global order across them.
@@ -76,6 +77,8 @@ export interface EventFilter {
   streamPrefixes?: readonly string[];
   /** Only events of these types. */
   eventTypes?: readonly EventType[];
+  /** Only the events of one part of the entities (see EntityPartition); one per read loop. */
+  partition?: EntityPartition;
 }
 
 export interface ReadAllOptions {

@@ -1,3 +1,4 @@
+import { openedOn } from './entityPartition';
 import { VersionConflictError } from './errors';
 import type { EventFilter, ExpectedRevision } from './eventLog';
 
@@ -21,12 +22,14 @@ export const checkExpectedRevision = (
 export const matchesFilter = (
   stream: string,
   type: string,
+  data: unknown,
   filter: EventFilter | undefined,
 ): boolean =>
   filter === undefined ||
   ((filter.streamPrefixes === undefined ||
     filter.streamPrefixes.some((p) => stream.startsWith(p))) &&
-    (filter.eventTypes === undefined || (filter.eventTypes as readonly string[]).includes(type)));
+    (filter.eventTypes === undefined || (filter.eventTypes as readonly string[]).includes(type)) &&
+    (filter.partition === undefined || filter.partition.accepts(stream, openedOn(type, data))));
 
 /** Where an earlier append of the same event ids ended. */
 export interface StoredEventRef {

@@ -1,21 +1,9 @@
+import { fnv1a, type PartOf } from '../events/entityPartition';
 import type { EntityRef } from '../events/schemas/common';
 import { entityKey } from './trackedLookups';
 
 /** `driftless serve --worker i/N`: this process handles the entities whose hash mod N is i. */
-export interface WorkerAssignment {
-  index: number;
-  count: number;
-}
-
-/** FNV-1a, 32 bits: stable across processes, versions and platforms. */
-const fnv1a = (text: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-};
+export type WorkerAssignment = PartOf;
 
 export const assignedTo = (entity: EntityRef, worker: WorkerAssignment): boolean =>
   fnv1a(entityKey(entity)) % worker.count === worker.index;

@@ -3,7 +3,10 @@ import {
   VersionConflictError,
   StreamNotFoundError,
 } from '../../src/events/errors';
+import { entityPartition } from '../../src/events/entityPartition';
 import type { EventLog, RecordedEvent } from '../../src/events/eventLog';
+import { streamNames } from '../../src/events/streams';
+import { assignedTo } from '../../src/promoter/workerAssignment';
 import { branchEvents, mutated, newId, opened } from '../support/events';
 
 export interface EventLogHarness {
@@ -219,6 +222,51 @@ export const describeEventLogContract = (name: string, harness: EventLogHarness)
           },
         });
         expect(both).toHaveLength(2);
+      });
+
+      it("splits the log by entity: an entity's stream and its branches' go to one part", async () => {
+        const names = streamNames(`p${newId()}`);
+        const entities = ['INV-1', 'INV-2', 'INV-3', 'INV-4', 'INV-5', 'INV-6', 'INV-7'];
+        const entityOf = new Map<string, string>();
+        for (const id of entities) {
+          const b = newId();
+          entityOf.set(names.branch(b), id).set(names.entity({ type: 'invoice', id }), id);
+          await log.append(names.branch(b), [opened(b, id), mutated(b, 1)], {
+            expectedRevision: 'no_stream',
+          });
+          await log.append(names.entity({ type: 'invoice', id }), [mutated(b, 1)], {
+            expectedRevision: 'no_stream',
+          });
+        }
+        const readPart = async (index: number) => {
+          // Pages of three, so that a branch's events fall on different pages.
+          const filter = {
+            streamPrefixes: [`${names.prefix}-`],
+            partition: entityPartition({ index, count: 2 }, names),
+          };
+          const out: RecordedEvent[] = [];
+          for (let from = 0; ;) {
+            const page = await log.readAll({ fromPosition: from || 'start', limit: 3, filter });
+            if (page.length === 0) return out;
+            out.push(...page);
+            from = page.at(-1)!.position + 1;
+          }
+        };
+        const parts = [await readPart(0), await readPart(1)];
+        const all = await log.readAll({ filter: { streamPrefixes: [`${names.prefix}-`] } });
+        expect(
+          parts
+            .flat()
+            .map((e) => e.position)
+            .sort((a, b) => a - b),
+        ).toEqual(all.map((e) => e.position));
+        parts.forEach((part, index) => {
+          const ids = new Set(part.map((e) => entityOf.get(e.stream)));
+          for (const id of ids)
+            expect(assignedTo({ type: 'invoice', id: id! }, { index, count: 2 })).toBe(true);
+          expect(part).toHaveLength(3 * ids.size);
+        });
+        expect(parts.every((part) => part.length > 0)).toBe(true);
       });
 
       it('reads $all from an inclusive position with a limit', async () => {

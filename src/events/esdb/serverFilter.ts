@@ -25,7 +25,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export const toServerFilter = (filter: EventFilter | undefined): ServerFilter => {
   const passes = (e: ServerEvent) =>
-    !e.type.startsWith('$') && matchesFilter(e.streamId, e.type, filter);
+    !e.type.startsWith('$') && matchesFilter(e.streamId, e.type, e.data, filter);
   // The search window and checkpoint interval only pace server checkpoints, which are unused.
   if (filter?.streamPrefixes !== undefined) {
     return { filter: streamNameFilter({ prefixes: [...filter.streamPrefixes] }), passes };

@@ -78,7 +78,7 @@ export const createMemoryEventLog = (options: MemoryEventLogOptions = {}): Event
       const out: RecordedEvent[] = [];
       for (let i = start; i < all.length && out.length < limit; i++) {
         const e = all[i]!;
-        if (matchesFilter(e.stream, e.type, filter)) out.push(e);
+        if (matchesFilter(e.stream, e.type, e.data, filter)) out.push(e);
       }
       return out;
     },

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { EntityPartition } from '../entityPartition';
 import type { EventFilter } from '../eventLog';
 import { EVENT_COLUMNS as COLUMNS, type EventRow } from './eventRow';
 
@@ -18,12 +19,19 @@ export interface FilterQueries {
 /** Prepared statements for stream reads and for filtered ranges of the global order. */
 export const createFilterQueries = (db: Database.Database): FilterQueries => {
   const cache = new Map<string, Database.Statement<unknown[], EventRow>>();
+  // The partition of the statement running now: SQLite calls back into JavaScript for each row
+  // the other conditions let through, so rows of other parts are never decoded or parsed.
+  let partition: EntityPartition | undefined;
+  db.function('driftless_partition', { deterministic: false, directOnly: true }, (stream, on) =>
+    partition!.accepts(stream as string, on as string | null) ? 1 : 0,
+  );
 
   /** Rows with after < position <= upTo matching the filter; args: after, upTo, limit, ...filter. */
   const range = (filter: EventFilter | undefined): Database.Statement<unknown[], EventRow> => {
     const prefixes = filter?.streamPrefixes?.length ?? 0;
     const types = filter?.eventTypes?.length ?? 0;
-    const key = `${prefixes}:${types}`;
+    const partitioned = filter?.partition !== undefined;
+    const key = `${prefixes}:${types}:${partitioned}`;
     let statement = cache.get(key);
     if (statement === undefined) {
       // Stream names use only characters below "~", so [p, p + "~") is exactly "starts with p".
@@ -32,7 +40,10 @@ export const createFilterQueries = (db: Database.Database): FilterQueries => {
       );
       const byType =
         types === 0 ? '' : `type IN (${Array.from({ length: types }, () => '?').join(', ')})`;
-      const where = [byPrefix && `(${byPrefix})`, byType]
+      const byPart = partitioned
+        ? `driftless_partition(stream, CASE WHEN type = 'BranchOpened' THEN json_extract(data, '$.entity.type') || '/' || json_extract(data, '$.entity.id') END)`
+        : '';
+      const where = [byPrefix && `(${byPrefix})`, byType, byPart]
         .filter(Boolean)
         .map((c) => ` AND ${c}`)
         .join('');
@@ -51,8 +62,14 @@ export const createFilterQueries = (db: Database.Database): FilterQueries => {
       const statement = range(filter);
       // LIMIT comes last in the SQL but third in the call: reorder once here.
       return {
-        all: (after: number, upTo: number, limit: number, ...filterArgs: string[]) =>
-          statement.all(after, upTo, ...filterArgs, limit),
+        all: (after: number, upTo: number, limit: number, ...filterArgs: string[]) => {
+          partition = filter?.partition;
+          try {
+            return statement.all(after, upTo, ...filterArgs, limit);
+          } finally {
+            partition = undefined;
+          }
+        },
       };
     },
     streamForwards: db
