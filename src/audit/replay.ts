@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { EventLog, RecordedEvent } from '../events/eventLog';
+import type { PartOf } from '../events/entityPartition';
 import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { EntityRegistry } from '../projections/defineEntity';
@@ -19,6 +20,11 @@ export interface ReplayOptions {
   until?: LogPoint;
   /** Only this entity's history (its stream and its settled branches' streams). */
   entity?: EntityRef;
+  /**
+   * Only one part of the entities (those whose key hashes to `index` mod `count`, as
+   * `serve --worker` splits them): parts replay independently, in parallel processes.
+   */
+  part?: PartOf;
   /** Events read per page. @defaultValue 1000 */
   pageSize?: number;
   /** After each page: the last position replayed and the events so far. */
@@ -163,7 +169,9 @@ export const replay = async (options: ReplayOptions): Promise<ReplaySummary> => 
   await checkLogPoint(log, options.until);
   const state = createReplayState();
   const pages =
-    entity === undefined ? wholeLog(log, streams, pageSize) : entityEvents(log, streams, entity);
+    entity === undefined
+      ? wholeLog(log, streams, pageSize, options.part)
+      : entityEvents(log, streams, entity);
   const counts = await run(state, options, pages);
   const heads = [...state.heads()].map(({ entity: e, versionId, ordinal }) => {
     const { hash, doc } = state.reader.version(versionId)!;

@@ -1,3 +1,4 @@
+import { entityPartition, type PartOf } from '../events/entityPartition';
 import { StreamNotFoundError, ValidationError } from '../events/errors';
 import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
@@ -16,14 +17,19 @@ export const pastPoint = (point: LogPoint | undefined): ((event: RecordedEvent) 
 
 /**
  * Every branch and entity event, in log order, a page at a time: only one page is held, so a
- * replay of the whole log needs no more memory than its live state.
+ * replay of the whole log needs no more memory than its live state. With `part`, only the
+ * events of that part of the entities.
  */
 export async function* wholeLog(
   log: EventLog,
   streams: StreamNames,
   pageSize: number,
+  part?: PartOf,
 ): AsyncGenerator<RecordedEvent[]> {
-  const filter = { streamPrefixes: [streams.branchPrefix, streams.entityPrefix] };
+  const filter = {
+    streamPrefixes: [streams.branchPrefix, streams.entityPrefix],
+    ...(part === undefined ? {} : { partition: entityPartition(part, streams) }),
+  };
   for (let from = 0; ;) {
     const page = await log.readAll({
       fromPosition: from === 0 ? 'start' : from,

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { parseEntityRef } from '../audit/entityHistory';
 import { parseLogPoint } from '../audit/replaySource';
+import { parseWorker } from '../promoter/workerAssignment';
 import { loadConfig } from '../service/config';
 import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
-import { JSON_OPTION, SERVICE_OPTIONS, UsageError } from './cliOptions';
+import { JSON_OPTION, positiveInt, SERVICE_OPTIONS, UsageError } from './cliOptions';
 import { driftCommand } from './driftCommand';
 import { replayCommand, verifyCommand } from './replayCommands';
 
@@ -14,11 +15,14 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
   lineage <versionId> [--format json|mermaid|dot] [--json] [--html FILE]
           the version's ancestry DAG, with branches and merge decisions on its edges;
           --html writes one self-contained page that draws it
-  replay [--until POSITION|ISO-TIME] [--entity type/id] [--json]
+  replay [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
           rebuild every head from the branch events alone (the promoter's reconciliation)
-  verify [--until POSITION|ISO-TIME] [--entity type/id] [--json]
+  verify [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
           replay and compare every recomputed version hash with the recorded one; exit code 1
           and a diff of both documents at the first that differs
+          --jobs N   the whole log in N processes at once, each one part of the entities
+                     (worth it on a SQLite log with a core per job)
+          --part i/N only the entities whose hash mod N is i, and their branches
   drift [--since POSITION|ISO-TIME] [--json]
           staleness at merge, conflicts per path, resolutions per rule, quarantines per code,
           promotion latency`;
@@ -40,7 +44,14 @@ const parse = (args: string[], extra: Record<string, { type: 'string' }> = {}) =
       ),
     ) as Record<string, string>;
   const service = loadConfig(process.env, pick(true));
-  return { service, json, positionals, flags: pick(false) as Partial<Record<string, string>> };
+  const serviceFlags = pick(true);
+  return {
+    service,
+    json,
+    positionals,
+    serviceFlags,
+    flags: pick(false) as Partial<Record<string, string>>,
+  };
 };
 
 /** Exactly `count` positionals, else a usage error naming what was expected. */
@@ -82,15 +93,37 @@ export const runAuditCommand = (command: string, argv: string[]): Promise<number
     }
     case 'replay':
     case 'verify': {
-      const { service, json, positionals, flags } = parse(argv, {
+      const { service, json, positionals, flags, serviceFlags } = parse(argv, {
         until: { type: 'string' },
         entity: { type: 'string' },
+        part: { type: 'string' },
+        jobs: { type: 'string' },
       });
       exactly(positionals, 0, `${command} takes no arguments besides its options`);
+      if (flags.jobs !== undefined && flags.part !== undefined)
+        throw new UsageError('--jobs and --part do not go together: --jobs runs every part');
+      const jobs = positiveInt('jobs', flags.jobs, 1);
+      if (jobs === 0) throw new UsageError('--jobs expects 1 or more, got "0"');
+      const part = flags.part === undefined ? undefined : parseWorker(flags.part);
+      if (flags.part !== undefined && part === undefined)
+        throw new UsageError(`--part expects i/N with 0 ≤ i < N, got "${flags.part}"`);
       const args = {
         json,
         ...(flags.until === undefined ? {} : { until: parseLogPoint(flags.until, 'until') }),
         ...(flags.entity === undefined ? {} : { entity: parseEntityRef(flags.entity) }),
+        ...(part === undefined ? {} : { part }),
+        ...(jobs === 1
+          ? {}
+          : {
+              jobs: {
+                count: jobs,
+                // What each part is run with: the same log and types, the same end.
+                argv: [
+                  ...Object.entries(serviceFlags).flatMap(([k, v]) => [`--${k}`, v]),
+                  ...(flags.until === undefined ? [] : ['--until', flags.until]),
+                ],
+              },
+            }),
       };
       return (command === 'replay' ? replayCommand : verifyCommand)(service, args);
     }

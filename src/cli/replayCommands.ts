@@ -1,10 +1,20 @@
 import { replay, type ReplayOptions, type ReplaySummary } from '../audit/replay';
-import type { LogPoint } from '../audit/replaySource';
-import { verify, type VersionMismatch } from '../audit/verify';
+import { checkLogPoint, type LogPoint } from '../audit/replaySource';
+import { verify, type VerifyResult, type VersionMismatch } from '../audit/verify';
+import type { PartOf } from '../events/entityPartition';
 import type { EntityRef } from '../events/schemas/common';
 import type { ServiceConfig } from '../service/config';
 import { openService, type OpenService } from '../service/openService';
-import { createProgress } from './progress';
+import { createProgress, type Progress } from './progress';
+import {
+  combineReplays,
+  combineVerifications,
+  PartFailedError,
+  PROGRESS_LINES_ENV,
+  runParts,
+  type PartCounts,
+  type PartVerify,
+} from './replayParts';
 
 type Print = (text: string) => void;
 
@@ -12,14 +22,62 @@ export interface ReplayArgs {
   until?: LogPoint;
   entity?: EntityRef;
   json: boolean;
+  /** Only this part of the entities (`--part i/N`). */
+  part?: PartOf;
+  /**
+   * The whole log in this many parts at once, each in a process of its own (`--jobs N`);
+   * `argv` are the command's arguments, passed on to every part.
+   */
+  jobs?: { count: number; argv: string[] };
 }
 
 const int = (n: number) => n.toLocaleString('en-US');
 
+/** A bar; in a part's own process, `position N` lines for the process that runs the parts. */
+const progressOf = (total: number): Progress =>
+  process.env[PROGRESS_LINES_ENV] === undefined
+    ? createProgress('replay', total)
+    : { update: (done) => process.stderr.write(`position ${done}\n`), finish: () => undefined };
+
 /**
- * Replay options for a command: a progress bar on stderr when the whole log is replayed (its
- * end estimated by the projections' checkpoint: replay itself never reads the projections).
+ * Where a replay will about end: `--until`, checked against the log, or the projections'
+ * checkpoint (replay itself never reads the projections).
  */
+const replayEnd = async (service: OpenService, until: LogPoint | undefined): Promise<number> => {
+  await checkLogPoint(service.log, until);
+  return until && 'position' in until ? until.position : service.store.checkpoint('projections');
+};
+
+/** Runs the command in `jobs.count` processes, one part of the entities each, with one bar. */
+const inParts = async (
+  config: ServiceConfig,
+  command: 'replay' | 'verify',
+  args: ReplayArgs & { jobs: { count: number; argv: string[] } },
+): Promise<unknown[]> => {
+  const service = await openService(config);
+  const total = await replayEnd(service, args.until).finally(() => service.close());
+  const progress = total > 0 ? createProgress(`${command} x${args.jobs.count}`, total) : undefined;
+  const parts = await runParts({
+    cli: [...process.execArgv, process.argv[1]!],
+    command,
+    argv: args.jobs.argv,
+    jobs: args.jobs.count,
+    ...(progress === undefined
+      ? {}
+      : { onProgress: (position: number) => progress.update(Math.min(position, total)) }),
+  });
+  progress?.finish();
+  return parts;
+};
+
+/** A part that failed ends the command with its own error and exit code (2: bad input). */
+const partFailed = (error: unknown): number => {
+  if (!(error instanceof PartFailedError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  return error.code;
+};
+
+/** Replay options for a command: a progress bar on stderr when the whole log is replayed. */
 const withReplay = async <T>(
   config: ServiceConfig,
   args: ReplayArgs,
@@ -27,18 +85,15 @@ const withReplay = async <T>(
 ): Promise<T> => {
   const service: OpenService = await openService(config);
   try {
-    const { log, registry, store } = service;
-    const total =
-      args.until && 'position' in args.until
-        ? args.until.position
-        : store.checkpoint('projections');
-    const progress =
-      args.entity === undefined && total > 0 ? createProgress('replay', total) : undefined;
+    const { log, registry } = service;
+    const total = await replayEnd(service, args.until);
+    const progress = args.entity === undefined && total > 0 ? progressOf(total) : undefined;
     const result = await work({
       log,
       registry,
       ...(args.until === undefined ? {} : { until: args.until }),
       ...(args.entity === undefined ? {} : { entity: args.entity }),
+      ...(args.part === undefined ? {} : { part: args.part }),
       ...(progress === undefined
         ? {}
         : { onProgress: (position: number) => progress.update(Math.min(position, total)) }),
@@ -54,19 +109,25 @@ const summaryLine = (s: ReplaySummary) =>
   `replayed ${int(s.events)} events up to position ${s.position}: ${int(s.versions)} versions of ${int(s.heads.length)} ${s.heads.length === 1 ? 'entity' : 'entities'} rebuilt from their branches' events` +
   `${s.unrebuilt > 0 ? ` (${s.unrebuilt} could not be rebuilt: run driftless verify)` : ''}; ${int(s.openBranches)} branches open or quarantined`;
 
+const printReplay = (s: ReplaySummary, args: ReplayArgs, out: Print) => {
+  const heads = s.heads.map(({ doc, ...head }) => (args.entity ? { ...head, doc } : head));
+  if (args.json) out(JSON.stringify({ ...s, heads }));
+  else {
+    out(summaryLine(s));
+    for (const h of args.entity ? s.heads : [])
+      out(`head v${h.ordinal} ${h.versionId} hash ${h.hash}\n${JSON.stringify(h.doc, null, 2)}`);
+  }
+  return 0;
+};
+
 /** `driftless replay`: rebuilds every head (or one entity's) from the branch events alone. */
 export const replayCommand = (config: ServiceConfig, args: ReplayArgs, out: Print = console.log) =>
-  withReplay(config, args, async (options) => {
-    const s = await replay(options);
-    const heads = s.heads.map(({ doc, ...head }) => (args.entity ? { ...head, doc } : head));
-    if (args.json) out(JSON.stringify({ ...s, heads }));
-    else {
-      out(summaryLine(s));
-      for (const h of args.entity ? s.heads : [])
-        out(`head v${h.ordinal} ${h.versionId} hash ${h.hash}\n${JSON.stringify(h.doc, null, 2)}`);
-    }
-    return 0;
-  });
+  args.jobs === undefined || args.jobs.count === 1 || args.entity !== undefined
+    ? withReplay(config, args, async (options) => printReplay(await replay(options), args, out))
+    : inParts(config, 'replay', { ...args, jobs: args.jobs }).then(
+        (parts) => printReplay(combineReplays(parts as PartCounts[]), args, out),
+        partFailed,
+      );
 
 const describeMismatch = (m: VersionMismatch) =>
   [
@@ -87,19 +148,29 @@ const describeMismatch = (m: VersionMismatch) =>
  * all agree, 1 at the first that does not (with a diff of both documents).
  */
 export const verifyCommand = (config: ServiceConfig, args: ReplayArgs, out: Print = console.log) =>
-  withReplay(config, args, async (options) => {
-    const result = await verify(options);
-    const { summary } = result;
-    if (args.json) {
-      const { heads: _heads, ...counts } = summary;
-      out(JSON.stringify({ ...result, summary: counts }));
-    } else if (result.verified)
-      out(
-        `verified: ${int(summary.versions)} versions in ${int(summary.events)} events, every recomputed hash, document and decision matches the log`,
+  args.jobs === undefined || args.jobs.count === 1 || args.entity !== undefined
+    ? withReplay(config, args, async (options) => printVerify(await verify(options), out, args))
+    : inParts(config, 'verify', { ...args, jobs: args.jobs }).then(
+        (parts) => printVerify(combineVerifications(parts as PartVerify[]), out, args),
+        partFailed,
       );
-    else
-      out(
-        `${describeMismatch(result.mismatch)}\n(${int(summary.versions - 1)} versions verified before it)`,
-      );
-    return result.verified ? 0 : 1;
-  });
+
+const printVerify = (result: VerifyResult, out: Print, args: ReplayArgs): number => {
+  const { summary } = result;
+  if (args.json) {
+    const { heads: _heads, ...counts } = summary;
+    out(JSON.stringify({ ...result, summary: counts }));
+  } else if (result.verified)
+    out(
+      `verified: ${int(summary.versions)} versions in ${int(summary.events)} events, every recomputed hash, document and decision matches the log`,
+    );
+  else {
+    // In parts, the others went on to their own ends: their versions were not "before it".
+    const others =
+      args.jobs === undefined || args.jobs.count === 1
+        ? `${int(summary.versions - 1)} versions verified before it`
+        : `${int(summary.versions - 1)} other versions replayed in ${args.jobs.count} parts`;
+    out(`${describeMismatch(result.mismatch)}\n(${others})`);
+  }
+  return result.verified ? 0 : 1;
+};

@@ -71,6 +71,40 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     expect(failed.status).toBe(1);
     expect(failed.stdout).toMatch(/^MISMATCH at version [0-9A-Z]{26} \(v\d+ of invoice\/INV-\d+/);
     expect(failed.stdout).toMatch(/\n {2}\/total +recorded [\d.]+ +recomputed 99\.5\n/);
+    // In parts, the same first mismatch: the earliest of each part's first.
+    const inParts = cli(['verify', '--jobs', '2', ...config]);
+    expect(inParts.status).toBe(1);
+    expect(inParts.stdout.split('\n')[0]).toBe(failed.stdout.split('\n')[0]);
+  }, 90_000);
+
+  it('replays and verifies in parts, in processes of their own, with the same outcome', () => {
+    const { config } = demo('parts.sqlite');
+    type Summary = { events: number; versions: number; heads: { versionId: string }[] };
+    const whole = JSON.parse(cli(['replay', '--json', ...config]).stdout) as Summary;
+    const parted = cli(['replay', '--json', '--jobs', '3', ...config]);
+    expect(parted.status).toBe(0);
+    expect(parted.stderr).toMatch(/^replay x3 \[#+\] \d+\/\d+ 100%/m);
+    const inParts = JSON.parse(parted.stdout) as Summary;
+    const heads = (s: Summary) => s.heads.map((h) => h.versionId).sort();
+    expect([inParts.events, inParts.versions, heads(inParts)]).toEqual([
+      whole.events,
+      whole.versions,
+      heads(whole),
+    ]);
+    // Each part alone: disjoint, and together the whole.
+    const parts = [0, 1].map(
+      (i) => JSON.parse(cli(['replay', '--json', '--part', `${i}/2`, ...config]).stdout) as Summary,
+    );
+    expect(parts.every((p) => p.versions > 0 && p.versions < whole.versions)).toBe(true);
+    expect(heads({ ...whole, heads: parts.flatMap((p) => p.heads) })).toEqual(heads(whole));
+    const verified = cli(['verify', '--json', '--jobs', '2', ...config]);
+    expect([verified.status, JSON.parse(verified.stdout)]).toEqual([
+      0,
+      expect.objectContaining({
+        verified: true,
+        summary: expect.objectContaining({ versions: whole.versions }),
+      }),
+    ]);
   }, 90_000);
 
   it.each([
@@ -82,6 +116,10 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     [['replay', 'everything'], /replay takes no arguments/],
     [['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--html', 'x.html'], /no such version/],
     [['blame', 'invoice/INV-1', '/lines/~2'], /not a JSON pointer/],
+    [['verify', '--part', '2/2'], /--part expects i\/N/],
+    [['verify', '--jobs', 'two'], /--jobs expects a whole number/],
+    [['verify', '--jobs', '2', '--part', '0/2'], /do not go together/],
+    [['verify', '--jobs', '2', '--until', '999999'], /past the end of the log/],
   ])('refuses %j with one line and exit code 2', (args, message) => {
     const db = dir.file('audit.sqlite');
     if (!existsSync(db)) demo('audit.sqlite');
