@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
 import { ValidationError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
-import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import { streamNames } from '../events/streams';
 import { openProjectionStore } from '../projections/projectionStore';
@@ -58,7 +57,9 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
   const log =
     args.esdb === undefined
       ? createSqliteEventLog({ path })
-      : createEventStoreDbEventLog({ connectionString: args.esdb });
+      : (await import('../events/esdb/eventStoreDbEventLog')).createEventStoreDbEventLog({
+          connectionString: args.esdb,
+        });
   const where =
     args.esdb === undefined ? path : describeLog({ kind: 'esdb', connectionString: args.esdb });
   try {

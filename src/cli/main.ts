@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
-import { isEsdbConnectionString } from '../events/esdb/connection';
+import { isEsdbConnectionString } from '../events/esdb/connectionString';
 import { loadConfig } from '../service/config';
 import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './auditArgs';
 import { positiveInt, SERVICE_OPTIONS, UsageError } from './cliOptions';

@@ -1,4 +1,4 @@
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/Either';
 import type { z } from 'zod';
 import { jsonIssues } from './canonicalJson';
 import { EVENT_TYPES, envelopeFor, isEventType, type DriftlessEvent } from './catalogue';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { isEsdbConnectionString } from '../events/esdb/connection';
+import { isEsdbConnectionString } from '../events/esdb/connectionString';
 import { ValidationError } from '../events/errors';
 import { parseWorker, type WorkerAssignment } from '../promoter/workerAssignment';
 import {

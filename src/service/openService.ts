@@ -1,5 +1,3 @@
-import { createEventStoreDbCheckpoints } from '../events/esdb/checkpointStreams';
-import { createEventStoreDbEventLog } from '../events/esdb/eventStoreDbEventLog';
 import type { EventLog } from '../events/eventLog';
 import { startBackgroundCheckpoints } from '../events/sqlite/backgroundCheckpoints';
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
@@ -7,7 +5,6 @@ import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
 import { createPromoter, type Promoter } from '../promoter/promoter';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
-import { createKafkaSink } from '../publishers/kafka/kafkaSink';
 import { createPublisher } from '../publishers/publisher';
 import type { SnapshotSink } from '../publishers/snapshotSink';
 import type { ServiceConfig } from './config';
@@ -29,17 +26,23 @@ export interface OpenService {
   close(): Promise<void>;
 }
 
-/** The configured log: a SQLite file, or an EventStoreDB server. */
-export const openLog = (
+/**
+ * The configured log: a SQLite file, or an EventStoreDB server. The EventStoreDB client (gRPC,
+ * protobuf) and kafkajs are loaded on first use: together about half a second of start-up
+ * that every command on a SQLite log, and every `--jobs` part, would otherwise pay.
+ */
+export const openLog = async (
   config: Pick<ServiceConfig, 'log' | 'pollMs'>,
   options: { inlineCheckpoints?: boolean } = {},
-): EventLog =>
+): Promise<EventLog> =>
   config.log.kind === 'sqlite'
     ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs, ...options })
-    : createEventStoreDbEventLog({ connectionString: config.log.connectionString });
+    : (await import('../events/esdb/eventStoreDbEventLog')).createEventStoreDbEventLog({
+        connectionString: config.log.connectionString,
+      });
 
-const kafkaSink = (kafka: KafkaSettings, registry: EntityRegistry) =>
-  createKafkaSink({
+const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
+  (await import('../publishers/kafka/kafkaSink')).createKafkaSink({
     brokers: kafka.brokers,
     prefix: kafka.prefix,
     mode: kafka.mode,
@@ -69,7 +72,7 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
   // path never stops to copy the WAL back.
   const walCheckpoints = startBackgroundCheckpoints({ path: config.state });
   const inline = { inlineCheckpoints: false };
-  const log = openLog(config, inline);
+  const log = await openLog(config, inline);
   const store = openProjectionStore(config.state, inline);
   const promoter = createPromoter({
     log,
@@ -81,7 +84,9 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
   const { kafka } = config;
   const publisherCheckpoints =
     kafka && config.log.kind === 'esdb'
-      ? createEventStoreDbCheckpoints({ connectionString: config.log.connectionString })
+      ? (await import('../events/esdb/checkpointStreams')).createEventStoreDbCheckpoints({
+          connectionString: config.log.connectionString,
+        })
       : undefined;
   // Each destination keeps its own place in the log.
   const name = kafka ? `kafka:${kafka.prefix}` : 'publisher';

@@ -1,11 +1,6 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { ValidationError } from '../errors';
-
-/** The schemes the client's connection strings use. */
-export const ESDB_SCHEMES = ['esdb://', 'esdb+discover://'] as const;
-
-export const isEsdbConnectionString = (text: string): boolean =>
-  ESDB_SCHEMES.some((scheme) => text.startsWith(scheme));
+import { isEsdbConnectionString } from './connectionString';
 
 /**
  * A client for a connection string such as `esdb://localhost:2113?tls=false` (an insecure
