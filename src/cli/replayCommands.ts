@@ -48,26 +48,39 @@ const replayEnd = async (service: OpenService, until: LogPoint | undefined): Pro
   return until && 'position' in until ? until.position : service.store.checkpoint('projections');
 };
 
-/** Runs the command in `jobs.count` processes, one part of the entities each, with one bar. */
+/**
+ * Runs the command in `jobs.count` processes, one part of the entities each, with one bar.
+ * The parts start first: while they load, this process checks `--until` and reads where the
+ * log ends (a bad `--until` stops them).
+ */
 const inParts = async (
   config: ServiceConfig,
   command: 'replay' | 'verify',
   args: ReplayArgs & { jobs: { count: number; argv: string[] } },
 ): Promise<unknown[]> => {
-  const service = await openService(config);
-  const total = await replayEnd(service, args.until).finally(() => service.close());
-  const progress = total > 0 ? createProgress(`${command} x${args.jobs.count}`, total) : undefined;
-  const parts = await runParts({
+  const stop = new AbortController();
+  let progress: Progress | undefined;
+  let total = 0;
+  const parts = runParts({
     cli: [...process.execArgv, process.argv[1]!],
     command,
     argv: args.jobs.argv,
     jobs: args.jobs.count,
-    ...(progress === undefined
-      ? {}
-      : { onProgress: (position: number) => progress.update(Math.min(position, total)) }),
+    signal: stop.signal,
+    onProgress: (position) => progress?.update(Math.min(position, total)),
   });
+  try {
+    const service = await openService(config);
+    total = await replayEnd(service, args.until).finally(() => service.close());
+  } catch (error) {
+    stop.abort();
+    await parts.catch(() => undefined);
+    throw error;
+  }
+  if (total > 0) progress = createProgress(`${command} x${args.jobs.count}`, total);
+  const results = await parts;
   progress?.finish();
-  return parts;
+  return results;
 };
 
 /** A part that failed ends the command with its own error and exit code (2: bad input). */

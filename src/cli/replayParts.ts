@@ -29,6 +29,8 @@ export interface PartsRun {
   argv: string[];
   jobs: number;
   env?: NodeJS.ProcessEnv;
+  /** Aborted: every part's process is killed. */
+  signal?: AbortSignal;
   /** The lowest position every part has replayed past. */
   onProgress?: (position: number) => void;
 }
@@ -39,6 +41,7 @@ const runPart = (run: PartsRun, index: number, positions: number[]) =>
     const child = spawn(process.execPath, args, {
       env: { ...process.env, ...run.env, [PROGRESS_LINES_ENV]: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
     let stdout = '';
     let stderr = '';
