@@ -24,6 +24,7 @@ export interface BenchArgs {
 /** Flags only one benchmark takes, by benchmark name. */
 export const OWN_FLAGS: Record<string, readonly string[]> = {
   strategies: ['seed', 'branches', 'parallelism', 'overlap', 'synchronous', 'chart'],
+  replay: ['jobs'],
 };
 const ALL_OWN = [...new Set(Object.values(OWN_FLAGS).flat())];
 

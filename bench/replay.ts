@@ -1,11 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { verify } from '../src/audit/verify';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
-import type { BenchArgs } from './args';
+import { UsageError, type BenchArgs } from './args';
 import { progress, seconds, withTempDir } from './measure';
 import { registry } from './replayData';
 import { printReplayReport, type ReplayResult } from './replayReport';
@@ -18,6 +20,42 @@ const cpuSeconds = () => {
   return (user + system) / 1e6;
 };
 
+/** CPU seconds of the child processes waited for so far (utime + stime of `/proc/self/stat`). */
+const childCpuSeconds = (): number => {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 0, cutime 13, cstime 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+};
+
+/**
+ * `driftless verify --jobs N`, the compiled CLI in a process of its own, as a user runs it on
+ * the same log: N parts in N processes. Wall and CPU seconds of the whole command.
+ */
+const verifyInParts = (path: string, jobs: number) => {
+  const cli = join(__dirname, '..', 'src', 'cli', 'main.js');
+  const cpuBefore = childCpuSeconds();
+  const start = performance.now();
+  const run = spawnSync(process.execPath, [cli, 'verify', '--jobs', String(jobs), '--json'], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      DRIFTLESS_LOG: `sqlite:${path}`,
+      DRIFTLESS_ENTITIES: join(__dirname, 'replayData.js'),
+    },
+    maxBuffer: 2 ** 26,
+  });
+  const seconds = (performance.now() - start) / 1000;
+  if (run.status !== 0) throw new Error(`verify --jobs ${jobs} failed: ${run.stderr}`);
+  const result = JSON.parse(run.stdout) as { verified: boolean; summary: { events: number } };
+  if (!result.verified) throw new Error(`verify --jobs ${jobs} found a mismatch`);
+  return {
+    jobs,
+    events: result.summary.events,
+    seconds,
+    cpuSeconds: childCpuSeconds() - cpuBefore,
+  };
+};
+
 /** A full garbage collection, so heap samples show what replay holds, not what it dropped. */
 const collectGarbage = (): (() => void) => {
   setFlagsFromString('--expose-gc');
@@ -26,9 +64,14 @@ const collectGarbage = (): (() => void) => {
 
 /**
  * `npm run bench -- replay`: replay plus verify of a SQLite log of `--events` events (default
- * 1M): every version rebuilt from its branch's events and its hash compared with the record.
+ * 1M): every version rebuilt from its branch's events and its hash compared with the record;
+ * in this process (with heap samples), then as `driftless verify --jobs N` (N: `--jobs`, by
+ * default one per core).
  */
 export const run = async (args: BenchArgs): Promise<void> => {
+  const jobs = args.own.jobs === undefined ? cpus().length : Number(args.own.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs expects a whole number of 1 or more, got "${args.own.jobs}"`);
   const result = await withTempDir(async (dir): Promise<ReplayResult> => {
     const path = join(dir, 'replay.db');
     // In a child process: what the fill allocated must not count as replay's memory.
@@ -73,7 +116,12 @@ export const run = async (args: BenchArgs): Promise<void> => {
         `verify failed on a generated log: ${outcome?.verified === false ? outcome.mismatch.reason : 'no result'}`,
       );
     const { summary } = outcome;
+    progress(`verify --jobs ${jobs}: ${jobs} processes, one part of the entities each`);
+    const inParts = verifyInParts(path, jobs);
+    if (inParts.events !== summary.events)
+      throw new Error(`verify --jobs replayed ${inParts.events} events, not ${summary.events}`);
     return {
+      inParts,
       events: summary.events,
       versions: summary.versions,
       liveEntities: summary.heads.length,
