@@ -33,6 +33,19 @@ describe('audit commands on EventStoreDB (emulator)', () => {
           promotionLatencyMs: undefined,
         });
     }
+    // In parts, each part reads $all and keeps its own entities' events.
+    const whole = await cli(['replay', '--json', ...onEsdb], dir.path);
+    const parted = await cli(['replay', '--json', '--jobs', '2', ...onEsdb], dir.path);
+    expect(parted.status).toBe(0);
+    const counts = (stdout: string) => {
+      const { events, versions, heads } = JSON.parse(stdout) as {
+        events: number;
+        versions: number;
+        heads: { versionId: string }[];
+      };
+      return { events, versions, heads: heads.map((h) => h.versionId).sort() };
+    };
+    expect(counts(parted.stdout)).toEqual(counts(whole.stdout));
     const bad = await cli(['replay', '--until', '99999999999', ...onEsdb], dir.path);
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/past the end of the log/)]);
   }, 120_000);
