@@ -2,6 +2,7 @@ import type { EventOfType } from '../events/catalogue';
 import type { RecordedEvent } from '../events/eventLog';
 import { createHeadProvenance } from '../reconcilers/headProvenance';
 import { jsonEqual, type JsonObject } from '../reconcilers/json';
+import { sortStrings } from '../reconcilers/sortStrings';
 import { escapeSegment } from '../events/jsonPointer';
 import { EventRejected, type Projection } from './projection';
 import type { ProjectionStore } from './projectionStore';
@@ -11,10 +12,11 @@ export const changedPaths = (
   { decisions, doc }: Pick<EventOfType<'VersionPromoted'>['data'], 'decisions' | 'doc'>,
   previousDoc: () => JsonObject | undefined,
 ): string[] => {
-  if (decisions.length > 0)
-    return [
-      ...new Set(decisions.filter((d) => !jsonEqual(d.chosen, d.ours)).map((d) => d.path)),
-    ].sort();
+  if (decisions.length > 0) {
+    const paths: string[] = [];
+    for (const d of decisions) if (!jsonEqual(d.chosen, d.ours)) paths.push(d.path);
+    return sortStrings(paths).filter((p, i) => p !== paths[i - 1]);
+  }
   const before = previousDoc() ?? {};
   return [...new Set([...Object.keys(before), ...Object.keys(doc)])]
     .filter((k) => !jsonEqual(before[k], doc[k]))

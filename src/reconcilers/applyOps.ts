@@ -17,7 +17,7 @@ export interface AppliedOps {
 
 interface Applying {
   rules: CompiledRules;
-  owned: WeakSet<object>;
+  owned: Set<object>;
 }
 
 /** Thrown inside one op, caught per op: never escapes `applyOps`. */
@@ -43,7 +43,7 @@ export const applyOps = (
 ): E.Either<ValidationError, AppliedOps> => {
   const touched = emptyTouched();
   // Containers copied during this call, safe to change in place: each path is copied once.
-  const ctx: Applying = { rules, owned: new WeakSet() };
+  const ctx: Applying = { rules, owned: new Set() };
   const issues: ValidationIssue[] = [];
   let doc = base;
   ops.forEach((op, index) => {

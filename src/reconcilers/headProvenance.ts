@@ -4,15 +4,27 @@ import { jsonEqual } from './json';
 import { RULES } from './mergeContext';
 import type { Provenance } from './mergeRules';
 
+type Entry = [pointer: string, at: Provenance];
+
 /** Every field always present, cleared by assignment: `delete` would slow every node down. */
 interface Node {
   /** Its path as a pointer, kept so that `entries` formats nothing. */
   pointer: string;
   at: Provenance | undefined;
+  /**
+   * The entry `at` was read from: `entries` hands it back while `at` is unchanged, so a head
+   * rebuilt at every promotion keeps its unchanged entries instead of copying them.
+   */
+  entry: Entry | undefined;
   children: Map<string, Node> | undefined;
 }
 
-const nodeOf = (pointer: string): Node => ({ pointer, at: undefined, children: undefined });
+const nodeOf = (pointer: string): Node => ({
+  pointer,
+  at: undefined,
+  entry: undefined,
+  children: undefined,
+});
 
 /** Largest number of parsed pointers kept, so ever-new paths cannot grow it. */
 const MAX_PARSED = 4096;
@@ -46,34 +58,48 @@ export interface HeadProvenance {
     decisions: readonly Decision[],
     writer: Omit<Provenance, 'branchIds' | 'confidence'>,
   ) => void;
-  /** Recorded entries, shallowest first, for storage; `createHeadProvenance` reads them back. */
-  entries: () => [string, Provenance][];
+  /**
+   * Recorded entries, shallowest first, for storage; `createHeadProvenance` reads them back.
+   * Entries it was given and that still hold are handed back as they are, not copied.
+   */
+  entries: () => Entry[];
 }
 
 export const createHeadProvenance = (
   fallback: Provenance,
-  entries: readonly (readonly [string, Provenance])[] = [],
+  entries: readonly Entry[] = [],
 ): HeadProvenance => {
   const root = nodeOf('');
-  const nodeAt = (path: readonly string[]): Node => {
+  /**
+   * `pointer` is the text `path` was parsed from: a valid pointer is exactly the text its
+   * segments format to, so a new node takes it instead of building its own copy.
+   */
+  const nodeAt = (path: readonly string[], pointer: string): Node => {
     let node = root;
-    for (const segment of path) {
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i]!;
       node.children ??= new Map();
       let child = node.children.get(segment);
       if (child === undefined) {
-        child = nodeOf(`${node.pointer}/${escapeSegment(segment)}`);
+        const last = i === path.length - 1;
+        child = nodeOf(last ? pointer : `${node.pointer}/${escapeSegment(segment)}`);
         node.children.set(segment, child);
       }
       node = child;
     }
     return node;
   };
-  const put = (path: readonly string[], at: Provenance | undefined) => {
-    const node = nodeAt(path);
+  const put = (pointer: string, at: Provenance | undefined): Node => {
+    const node = nodeAt(segmentsOf(pointer), pointer);
     node.children = undefined; // a new value replaces everything below it
     node.at = at;
+    return node;
   };
-  for (const [pointer, at] of entries) put(segmentsOf(pointer), at);
+  for (const entry of entries) {
+    const node = put(entry[0], entry[1]);
+    // An invalid pointer lands on the root, whose pointer differs: that entry is rewritten.
+    if (node.pointer === entry[0]) node.entry = entry;
+  }
   const recorded = (path: readonly string[]): Provenance | undefined => {
     let found = root.at;
     let node: Node | undefined = root;
@@ -90,7 +116,7 @@ export const createHeadProvenance = (
     const path = segmentsOf(d.path);
     const current = by(path);
     if (d.confidence === undefined || (current.confidence ?? 1) >= d.confidence) return;
-    nodeAt(path).at = { ...current, branchIds: d.branchIds, confidence: d.confidence };
+    nodeAt(path, d.path).at = { ...current, branchIds: d.branchIds, confidence: d.confidence };
   };
   return {
     by,
@@ -105,13 +131,14 @@ export const createHeadProvenance = (
         }
         const at: Provenance = { branchIds: d.branchIds, phase: writer.phase, actor: writer.actor };
         if (d.confidence !== undefined) at.confidence = d.confidence;
-        put(segmentsOf(d.path), d.chosen === undefined ? undefined : at);
+        put(d.path, d.chosen === undefined ? undefined : at);
       }
     },
     entries: () => {
-      const out: [string, Provenance][] = [];
+      const out: Entry[] = [];
       const walk = (node: Node) => {
-        if (node.at !== undefined) out.push([node.pointer, node.at]);
+        if (node.at !== undefined)
+          out.push(node.entry?.[1] === node.at ? node.entry : [node.pointer, node.at]);
         node.children?.forEach(walk);
       };
       walk(root);

@@ -3,6 +3,7 @@ import { isObject, jsonEqual, own, type Json, type JsonObject } from './json';
 import { keepTheirsOrder, mergeKeyed, mergeSet } from './mergeCollections';
 import { decide, RULES, theirsConfidence, type MergeContext, type Sides } from './mergeContext';
 import { belowMinimum, discardBelowMinimum, resolveConflict, takeTheirs } from './resolveConflict';
+import { sortStrings } from './sortStrings';
 import { confidenceAt, type TouchedNode } from './touchedPaths';
 
 /**
@@ -18,9 +19,7 @@ export const mergeTouched = (ctx: MergeContext, s: Sides, node: TouchedNode): Js
     isContainer(s.theirs, collection);
   if (!containers) return mergeValue(ctx, s);
   const changes: ChildChange[] = [];
-  const segments = [...node.children.keys()];
-  if (segments.length > 1) segments.sort();
-  for (const segment of segments) {
+  for (const segment of sortStrings([...(node.children?.keys() ?? [])])) {
     const ours = childOf(s.ours, segment, collection);
     const merged = mergeTouched(
       ctx,
@@ -30,7 +29,7 @@ export const mergeTouched = (ctx: MergeContext, s: Sides, node: TouchedNode): Js
         ours,
         theirs: childOf(s.theirs, segment, collection),
       },
-      node.children.get(segment)!,
+      node.children!.get(segment)!,
     );
     if (merged !== ours) changes.push([segment, merged]);
   }

@@ -1,3 +1,5 @@
+import { sortStrings } from './sortStrings';
+
 /**
  * The paths a branch's ops touched, as a tree. A node is `whole` when an op targeted it
  * (its entire value may have changed); otherwise only some descendants were targeted.
@@ -9,14 +11,15 @@ export interface TouchedNode {
   own: number | undefined;
   /** Lowest confidence of the ops that targeted this node or a descendant. */
   below: number | undefined;
-  children: Map<string, TouchedNode>;
+  /** Undefined until a descendant is touched: most nodes are leaves. */
+  children: Map<string, TouchedNode> | undefined;
 }
 
 export const emptyTouched = (): TouchedNode => ({
   whole: false,
   own: undefined,
   below: undefined,
-  children: new Map(),
+  children: undefined,
 });
 
 const lower = (a: number | undefined, b: number | undefined) =>
@@ -26,6 +29,7 @@ export const touch = (root: TouchedNode, path: readonly string[], confidence?: n
   let node = root;
   node.below = lower(node.below, confidence);
   for (const segment of path) {
+    node.children ??= new Map();
     let child = node.children.get(segment);
     if (child === undefined) {
       child = emptyTouched();
@@ -46,7 +50,7 @@ export const confidenceAt = (root: TouchedNode, path: readonly string[]): number
   let node: TouchedNode | undefined = root;
   let result: number | undefined = root.own;
   for (const segment of path) {
-    node = node.children.get(segment);
+    node = node.children?.get(segment);
     if (node === undefined) return result;
     result = lower(result, node.own);
   }
@@ -61,8 +65,9 @@ export const touchedPaths = (root: TouchedNode): string[][] => {
       out.push(path);
       return;
     }
-    for (const key of [...node.children.keys()].sort())
-      walk(node.children.get(key)!, [...path, key]);
+    const { children } = node;
+    if (children === undefined) return;
+    for (const key of sortStrings([...children.keys()])) walk(children.get(key)!, [...path, key]);
   };
   walk(root, []);
   return out;
