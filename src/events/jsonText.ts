@@ -30,18 +30,21 @@ export const memberPrefix = (key: string): string => {
 };
 
 /**
- * An object's own enumerable keys in UTF-16 code-unit order, the order RFC 8785 asks for and
- * the one both `Array#sort` and `<` on strings use. Most objects have a handful of keys, and
- * for those an insertion sort is about three times cheaper than `Array#sort`.
+ * `strings.sort()`, in place: UTF-16 code-unit order, the order RFC 8785 asks for and the one
+ * both `Array#sort` and `<` on strings use. Most objects have a handful of keys and a promotion
+ * sorts a few paths: for those an insertion sort is about three times cheaper than
+ * `Array#sort`, and allocates nothing (`Array#sort` allocates its working state on every call).
  */
-export const sortedKeys = (value: object): string[] => {
-  const keys = Object.keys(value);
-  if (keys.length > 16) return keys.sort();
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
+export const sortStrings = (strings: string[]): string[] => {
+  if (strings.length > 16) return strings.sort();
+  for (let i = 1; i < strings.length; i++) {
+    const s = strings[i]!;
     let j = i - 1;
-    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
-    keys[j + 1] = key;
+    for (; j >= 0 && strings[j]! > s; j--) strings[j + 1] = strings[j]!;
+    strings[j + 1] = s;
   }
-  return keys;
+  return strings;
 };
+
+/** An object's own enumerable keys in UTF-16 code-unit order. */
+export const sortedKeys = (value: object): string[] => sortStrings(Object.keys(value));

@@ -2,7 +2,7 @@ import type { EventOfType } from '../events/catalogue';
 import type { RecordedEvent } from '../events/eventLog';
 import { createHeadProvenance } from '../reconcilers/headProvenance';
 import { jsonEqual, type JsonObject } from '../reconcilers/json';
-import { sortStrings } from '../reconcilers/sortStrings';
+import { sortStrings } from '../events/jsonText';
 import { escapeSegment } from '../events/jsonPointer';
 import { EventRejected, type Projection } from './projection';
 import type { ProjectionStore } from './projectionStore';

@@ -3,7 +3,7 @@ import { isObject, jsonEqual, own, type Json, type JsonObject } from './json';
 import { keepTheirsOrder, mergeKeyed, mergeSet } from './mergeCollections';
 import { decide, RULES, theirsConfidence, type MergeContext, type Sides } from './mergeContext';
 import { belowMinimum, discardBelowMinimum, resolveConflict, takeTheirs } from './resolveConflict';
-import { sortStrings } from './sortStrings';
+import { sortStrings } from '../events/jsonText';
 import { confidenceAt, type TouchedNode } from './touchedPaths';
 
 /**

@@ -1,4 +1,4 @@
-import { sortStrings } from './sortStrings';
+import { sortStrings } from '../events/jsonText';
 
 /**
  * The paths a branch's ops touched, as a tree. A node is `whole` when an op targeted it
