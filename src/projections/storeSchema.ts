@@ -29,6 +29,9 @@ DROP INDEX IF EXISTS branches_by_status;
 CREATE INDEX IF NOT EXISTS branches_committed ON branches (opened_position) WHERE status = 'committed';
 CREATE INDEX IF NOT EXISTS branches_open_deadlines ON branches (deadline)
   WHERE status = 'open' AND deadline IS NOT NULL;
+-- An entity's branches by phase: automatic seals ask, for each entity a pass settled, whether
+-- any branch of a phase is still waiting. Without it that was a scan of every branch ever.
+CREATE INDEX IF NOT EXISTS branches_by_entity ON branches (entity_type, entity_id, phase);
 CREATE TABLE IF NOT EXISTS branch_ops (
   branch_id TEXT NOT NULL,
   seq       INTEGER NOT NULL,

@@ -45,6 +45,12 @@ export const sealPhase = async (options: {
   });
 };
 
+/** An entity's phases with promoted work, no branch still waiting and no seal (index: entity). */
+export const UNSEALED_ENDED_PHASES = `SELECT phase FROM branches b WHERE entity_type = ? AND entity_id = ?
+  AND NOT EXISTS (SELECT 1 FROM phase_seals s WHERE s.entity_type = b.entity_type AND s.entity_id = b.entity_id AND s.phase = b.phase)
+  GROUP BY phase
+  HAVING SUM(status IN ('open', 'committed', 'quarantined')) = 0 AND SUM(status = 'promoted') > 0`;
+
 /**
  * The PhaseSealed events an `auto`-sealing entity type is due: each phase of the given
  * entities that has promoted work, no branch still open, committed or quarantined, and no seal.
@@ -60,13 +66,8 @@ export const dueSeals = (
     if (registry.get(entity.type)?.sealPhases !== 'auto') return [];
     const head = store.head(entity);
     if (head === undefined) return [];
-    const phases = store
-      .statement(
-        `SELECT phase FROM branches b WHERE entity_type = ? AND entity_id = ?
-         AND NOT EXISTS (SELECT 1 FROM phase_seals s WHERE s.entity_type = b.entity_type AND s.entity_id = b.entity_id AND s.phase = b.phase)
-         GROUP BY phase
-         HAVING SUM(status IN ('open', 'committed', 'quarantined')) = 0 AND SUM(status = 'promoted') > 0`,
-      )
-      .all(entity.type, entity.id) as { phase: string }[];
+    const phases = store.statement(UNSEALED_ENDED_PHASES).all(entity.type, entity.id) as {
+      phase: string;
+    }[];
     return phases.map(({ phase }) => sealed(entity, phase, head.versionId, actor, ids));
   });

@@ -3,7 +3,7 @@ import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
 import { streamNames } from '../../src/events/streams';
 import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
 import { openProjectionStore } from '../../src/projections/projectionStore';
-import { sealPhase } from '../../src/promoter/phaseSeals';
+import { sealPhase, UNSEALED_ENDED_PHASES } from '../../src/promoter/phaseSeals';
 import { createPromoter } from '../../src/promoter/promoter';
 import { listQuarantine } from '../../src/promoter/quarantine';
 import { openBranch } from '../../src/sdk/openBranch';
@@ -63,5 +63,17 @@ describe('phase isolation', () => {
     await late.set('/tax', 0.07).commit();
     expect(await promoter.runOnce()).toMatchObject({ promoted: 0, quarantined: 1 });
     expect(store.branch(late.branchId)!.status).toBe('quarantined');
+  });
+
+  it('asks for due seals through an index on the entity, not a scan of every branch', () => {
+    const { store } = setup('auto');
+    const plan = store.db
+      .prepare(`EXPLAIN QUERY PLAN ${UNSEALED_ENDED_PHASES}`)
+      .all('invoice', 'INV-1') as { detail: string }[];
+    // Before the index: SCAN b (every branch of every entity).
+    const outer = plan.map((row) => row.detail).find((d) => /^(SCAN|SEARCH) b\b/.test(d));
+    expect(outer).toMatch(
+      /USING (COVERING )?INDEX branches_by_entity \(entity_type=\? AND entity_id=\?\)/,
+    );
   });
 });
