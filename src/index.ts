@@ -34,6 +34,7 @@ export { canonicalJson } from './events/canonicalJson';
 export { contentHash, mutationDigest, versionHash, type VersionHashInput } from './events/hash';
 export { eventJsonSchemas } from './events/jsonSchemas';
 export { streamNames, type StreamNames } from './events/streams';
+export { entityPartition, type EntityPartition, type PartOf } from './events/entityPartition';
 export {
   ANY,
   NO_STREAM,
