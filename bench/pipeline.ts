@@ -115,12 +115,15 @@ export const run = async (args: BenchArgs): Promise<void> => {
     type Mark = { at: number; events: number; settled: number } & ReturnType<typeof memory>;
     let early: Mark | undefined;
     let reported = 0;
+    // At each tenth of the log: whether memory levels off as history grows.
+    const tenths: { rssMb: number; anonMb: number | null }[] = [];
     while (events() < args.events) {
       await sleep(50);
       if (early === undefined && events() >= RSS_EARLY)
         early = { at: performance.now(), events: events(), settled, ...memory() };
       if (events() - reported >= args.events / 10) {
         reported = events();
+        tenths.push({ rssMb: mb(), anonMb: anonMb() });
         progress(
           `full load: ${reported.toLocaleString('en-US')} events, ${settled} branches settled, RSS ${mb()} MB (anonymous ${anonMb()} MB)`,
         );
@@ -174,6 +177,8 @@ export const run = async (args: BenchArgs): Promise<void> => {
       rssMbAfterAll: end.rssMb,
       anonMbAfter100k: early!.anonMb,
       anonMbAfterAll: end.anonMb,
+      rssMbSamples: tenths.map((t) => t.rssMb),
+      anonMbSamples: tenths.map((t) => t.anonMb),
       mainThreadOnCpu: onCpu,
       mainThreadWaitingForCpu: waitingForCpu,
       eventsAtEnd: end.events,

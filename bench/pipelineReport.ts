@@ -18,6 +18,9 @@ export interface PipelineResult {
   /** RSS without mapped file pages (Linux `RssAnon`), null elsewhere. */
   anonMbAfter100k: number | null;
   anonMbAfterAll: number | null;
+  /** RSS, and RSS without mapped pages, at each tenth of the full-load run. */
+  rssMbSamples: number[];
+  anonMbSamples: (number | null)[];
   /**
    * Share of the full-load time the main thread (promoter, projections, publisher) ran on a
    * CPU, and waited for one while runnable (other processes), on Linux; null elsewhere.
@@ -53,6 +56,8 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
         rssMbAfter1M: r.rssMbAfterAll,
         anonMbAfter100k: r.anonMbAfter100k,
         anonMbAfter1M: r.anonMbAfterAll,
+        rssMbSamples: r.rssMbSamples,
+        anonMbSamples: r.anonMbSamples,
         mainThreadOnCpu: share(r.mainThreadOnCpu),
         mainThreadWaitingForCpu: share(r.mainThreadWaitingForCpu),
         branchesPerMainThreadCpuSec:
@@ -77,6 +82,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
       `raw INSERT      ${int(r.rawCeilingEventsPerSec)} events/s (same events, 100 per transaction)`,
       `half load       ${int(r.halfLoadBranchesPerSec)} branches/s: commit → published p50 ${ms(r.p50LatencyMs)} ms, p99 ${ms(r.p99LatencyMs)} ms (${r.latencySamples} samples)`,
       `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)} (without mapped file pages: ${r.anonMbAfter100k} MB, ${r.anonMbAfterAll} MB)`,
+      `RSS by tenth    ${r.rssMbSamples.join(', ')} MB (without mapped pages: ${r.anonMbSamples.join(', ')} MB)`,
       `totals          ${int(r.totals.committed)} committed, ${int(r.totals.settled)} settled, ${int(r.totals.published)} published`,
       '',
       `${verdict(r.branchesPerSec >= BRANCHES_TARGET)}  >= 5,000 committed branches/s (${int(r.branchesPerSec)})`,
