@@ -25,8 +25,8 @@ export interface ReplayArgs {
   /** Only this part of the entities (`--part i/N`). */
   part?: PartOf;
   /**
-   * The whole log in this many parts at once, each in a process of its own (`--jobs N`);
-   * `argv` are the command's arguments, passed on to every part.
+   * The whole log in this many parts (2 or more) at once, each in a process of its own
+   * (`--jobs N`); `argv` are the command's arguments, passed on to every part.
    */
   jobs?: { count: number; argv: string[] };
 }
@@ -69,6 +69,8 @@ const inParts = async (
     signal: stop.signal,
     onProgress: (position) => progress?.update(Math.min(position, total)),
   });
+  // A part may fail while this process is still opening the log: handled below, not unhandled.
+  parts.catch(() => undefined);
   try {
     const service = await openService(config);
     total = await replayEnd(service, args.until).finally(() => service.close());
@@ -135,7 +137,7 @@ const printReplay = (s: ReplaySummary, args: ReplayArgs, out: Print) => {
 
 /** `driftless replay`: rebuilds every head (or one entity's) from the branch events alone. */
 export const replayCommand = (config: ServiceConfig, args: ReplayArgs, out: Print = console.log) =>
-  args.jobs === undefined || args.jobs.count === 1 || args.entity !== undefined
+  args.jobs === undefined || args.entity !== undefined
     ? withReplay(config, args, async (options) => printReplay(await replay(options), args, out))
     : inParts(config, 'replay', { ...args, jobs: args.jobs }).then(
         (parts) => printReplay(combineReplays(parts as PartCounts[]), args, out),
@@ -161,7 +163,7 @@ const describeMismatch = (m: VersionMismatch) =>
  * all agree, 1 at the first that does not (with a diff of both documents).
  */
 export const verifyCommand = (config: ServiceConfig, args: ReplayArgs, out: Print = console.log) =>
-  args.jobs === undefined || args.jobs.count === 1 || args.entity !== undefined
+  args.jobs === undefined || args.entity !== undefined
     ? withReplay(config, args, async (options) => printVerify(await verify(options), out, args))
     : inParts(config, 'verify', { ...args, jobs: args.jobs }).then(
         (parts) => printVerify(combineVerifications(parts as PartVerify[]), out, args),
@@ -180,7 +182,7 @@ const printVerify = (result: VerifyResult, out: Print, args: ReplayArgs): number
   else {
     // In parts, the others went on to their own ends: their versions were not "before it".
     const others =
-      args.jobs === undefined || args.jobs.count === 1
+      args.jobs === undefined
         ? `${int(summary.versions - 1)} versions verified before it`
         : `${int(summary.versions - 1)} other versions replayed in ${args.jobs.count} parts`;
     out(`${describeMismatch(result.mismatch)}\n(${others})`);

@@ -28,7 +28,6 @@ export interface PartsRun {
   /** The command's own arguments, without `--jobs`. */
   argv: string[];
   jobs: number;
-  env?: NodeJS.ProcessEnv;
   /** Aborted: every part's process is killed. */
   signal?: AbortSignal;
   /** The lowest position every part has replayed past. */
@@ -39,7 +38,7 @@ const runPart = (run: PartsRun, index: number, positions: number[]) =>
   new Promise<unknown>((resolve, reject) => {
     const args = [...run.cli, run.command, ...run.argv, '--part', `${index}/${run.jobs}`, '--json'];
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...run.env, [PROGRESS_LINES_ENV]: '1' },
+      env: { ...process.env, [PROGRESS_LINES_ENV]: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(run.signal === undefined ? {} : { signal: run.signal }),
     });
