@@ -120,6 +120,7 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     [['verify', '--jobs', 'two'], /--jobs expects a whole number/],
     [['verify', '--jobs', '2', '--part', '0/2'], /do not go together/],
     [['verify', '--jobs', '2', '--until', '999999'], /past the end of the log/],
+    [['verify', '--jobs', '2', '--entities', './no-such-module.js'], /cannot load entity types/],
   ])('refuses %j with one line and exit code 2', (args, message) => {
     const db = dir.file('audit.sqlite');
     if (!existsSync(db)) demo('audit.sqlite');
