@@ -40,13 +40,11 @@ const progressOf = (total: number): Progress =>
     : { update: (done) => process.stderr.write(`position ${done}\n`), finish: () => undefined };
 
 /**
- * Where a replay will about end: `--until`, checked against the log, or the projections'
- * checkpoint (replay itself never reads the projections).
+ * Where a replay will about end: `--until`, or the projections' checkpoint (replay itself never
+ * reads the projections).
  */
-const replayEnd = async (service: OpenService, until: LogPoint | undefined): Promise<number> => {
-  await checkLogPoint(service.log, until);
-  return until && 'position' in until ? until.position : service.store.checkpoint('projections');
-};
+const replayEnd = (service: OpenService, until: LogPoint | undefined): number =>
+  until && 'position' in until ? until.position : service.store.checkpoint('projections');
 
 /**
  * Runs the command in `jobs.count` processes, one part of the entities each, with one bar.
@@ -73,7 +71,13 @@ const inParts = async (
   parts.catch(() => undefined);
   try {
     const service = await openService(config);
-    total = await replayEnd(service, args.until).finally(() => service.close());
+    try {
+      // Here, not only in each part: a bad --until is one error, not one per part.
+      await checkLogPoint(service.log, args.until);
+      total = replayEnd(service, args.until);
+    } finally {
+      await service.close();
+    }
   } catch (error) {
     stop.abort();
     await parts.catch(() => undefined);
@@ -101,7 +105,7 @@ const withReplay = async <T>(
   const service: OpenService = await openService(config);
   try {
     const { log, registry } = service;
-    const total = await replayEnd(service, args.until);
+    const total = replayEnd(service, args.until);
     const progress = args.entity === undefined && total > 0 ? progressOf(total) : undefined;
     const result = await work({
       log,
