@@ -23,7 +23,6 @@ export interface PartOf {
  * included. Streams outside the entity and branch prefixes all pass.
  */
 export interface EntityPartition {
-  part: PartOf;
   /** `openedOn`: the entity key of a BranchOpened event; null for any other event. */
   accepts(stream: string, openedOn: string | null): boolean;
 }
@@ -32,7 +31,6 @@ export const entityPartition = (part: PartOf, streams: StreamNames): EntityParti
   const ownBranches = new Set<string>();
   const ours = (key: string) => fnv1a(key) % part.count === part.index;
   return {
-    part,
     accepts: (stream, openedOn) => {
       if (openedOn !== null) {
         if (!ours(openedOn)) return false;
