@@ -124,8 +124,12 @@ const recordsOf = async (path: string): Promise<OutgoingRecord[]> => {
   return records;
 };
 
-const averageValueBytes = (records: readonly OutgoingRecord[]) =>
-  records.reduce((n, r) => n + r.value.length, 0) / records.length;
+/** An untimed pass of the raw producer; resolves with the records' average value size. */
+const warmUp = async (path: string, brokers: string[]): Promise<number> => {
+  const records = await recordsOf(path);
+  await rawProducerRate(brokers, records);
+  return records.reduce((n, r) => n + r.value.length, 0) / records.length;
+};
 
 /** Snapshots/s the consumer SDK hands to a handler, reading a published topic from the start. */
 const consumeRate = async (brokers: string[], prefix: string, total: number) => {
@@ -166,10 +170,9 @@ export const run = async (args: BenchArgs): Promise<void> => {
       await writeLog(path, snapshots);
       // The raw producer's records (about 130 MB) are built for each of its passes and dropped
       // after it: kept, they would sit in the heap the publisher's runs collect garbage in.
-      const bytes = averageValueBytes(await recordsOf(path));
       // The broker's JIT warms up first: an untimed pass, so the first measure is not the slowest.
       progress('warm-up...');
-      await rawProducerRate(brokers, await recordsOf(path));
+      const bytes = await warmUp(path, brokers);
       // Raw and at-least-once alternate, best of each: the machine's noise hits both alike.
       let raw: Rate = { rate: 0, cpuUs: 0, waitUs: 0 };
       let alo = { ...raw, prefix: '', published: 0 };
