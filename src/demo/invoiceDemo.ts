@@ -203,7 +203,9 @@ const report = async (
       else fastForwards += 1;
       for (const d of e.data.decisions) if (RESOLVING(d.rule)) count(conflictsByRule, d.rule);
     } else if (e.type === 'BranchQuarantined') {
-      count(conflictsByRule, 'unresolved (quarantined)');
+      // A conflict is a path; a branch quarantined for other reasons left none unresolved.
+      for (const v of e.data.violations)
+        if (v.code === 'UNRESOLVED_CONFLICT') count(conflictsByRule, 'unresolved (quarantined)');
       for (const code of new Set(e.data.violations.map((v) => v.code)))
         count(quarantinesByCode, code);
     }

@@ -34,6 +34,25 @@ describe('invoice demo', () => {
     expect(report.fastForwards).toBeGreaterThan(0);
   });
 
+  it('counts as unresolved conflicts the conflicting paths, not every quarantined branch', async () => {
+    const log = createMemoryEventLog();
+    const report = await runInvoiceDemo({
+      log,
+      store: openProjectionStore(':memory:'),
+      seed: 11,
+      invoices: 60,
+      entityTypes: [invoice, vendor],
+    });
+    const quarantines = (await log.readAll({ limit: 1e6 })).flatMap((e) =>
+      e.type === 'BranchQuarantined' ? [e.data.violations] : [],
+    );
+    const conflictPaths = quarantines.flat().filter((v) => v.code === 'UNRESOLVED_CONFLICT');
+    expect(conflictPaths.length).toBeGreaterThan(0);
+    expect(report.conflictsByRule['unresolved (quarantined)']).toBe(conflictPaths.length);
+    // Some branches were quarantined with no conflict at all (phase order, partial writes).
+    expect(quarantines.some((vs) => vs.every((v) => v.code !== 'UNRESOLVED_CONFLICT'))).toBe(true);
+  });
+
   it('gives the same report for the same seed', async () => {
     expect(await run(5, 20)).toEqual(await run(5, 20));
     expect(await run(6, 20)).not.toEqual(await run(5, 20));
