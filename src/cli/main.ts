@@ -22,7 +22,7 @@ Commands:
           when DRIFTLESS_KAFKA_BROKERS is set) until SIGINT/SIGTERM
           --worker i/N       only the entities whose hash mod N is i
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
-  quarantine list [--json] | show <branch> | release <branch> --reason R | discard <branch> --reason R
+  quarantine list [--json] | show <branch> [--json] | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
 ${AUDIT_USAGE}

@@ -1,4 +1,5 @@
 import { ValidationError } from '../events/errors';
+import { escapeSegment } from '../events/jsonPointer';
 import {
   discardQuarantine,
   listQuarantine,
@@ -6,6 +7,7 @@ import {
   showQuarantine,
   type QuarantineEntry,
 } from '../promoter/quarantine';
+import type { BranchRow } from '../projections/projectionStore';
 import type { ServiceConfig } from '../service/config';
 import { openService } from '../service/openService';
 
@@ -22,6 +24,34 @@ const needed = (value: string | undefined, what: string, example: string): strin
   throw new ValidationError([
     { path: `/${what}`, expected: example, received: 'nothing', message: `${what} is missing` },
   ]);
+};
+
+const value = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+
+/** `quarantine show` for a person: why it stayed out, what it decided, what it would have been. */
+const describe = (e: QuarantineEntry, branch: BranchRow | undefined) => {
+  const codeWidth = Math.max(...e.violations.map((v) => v.code.length));
+  const pathWidth = Math.max(...e.violations.map((v) => (v.path || '/').length));
+  return [
+    `quarantined branch ${e.branchId}: ${e.entity.type}/${e.entity.id}` +
+      (branch ? `, phase ${branch.phase}, actor ${branch.actor}` : ''),
+    `  operated on ${branch?.baseVersionId ?? 'nothing (a new entity)'}; quarantined at log position ${e.position}`,
+    'violations',
+    ...e.violations.map(
+      (v) => `  ${v.code.padEnd(codeWidth)}  ${(v.path || '/').padEnd(pathWidth)}  ${v.message}`,
+    ),
+    `decisions${e.decisions.length === 0 ? ' (none)' : ''}`,
+    ...e.decisions.map(
+      (d) =>
+        `  ${d.path}  base ${value(d.base)}, head ${value(d.ours)}, branch ${value(d.theirs)} -> ${value(d.chosen)} (rule ${d.rule})`,
+    ),
+    e.candidate === null ? 'candidate (none)' : 'candidate',
+    ...Object.entries(e.candidate ?? {}).map(
+      ([field, v]) => `  /${escapeSegment(field)}  ${value(v)}`,
+    ),
+    `then: driftless quarantine release ${e.branchId} --reason "..." (back through the gate)` +
+      ` or discard ${e.branchId} --reason "..."`,
+  ].join('\n');
 };
 
 const summary = (e: QuarantineEntry) =>
@@ -56,7 +86,7 @@ export const quarantineCommand = async (
         );
         return 1;
       }
-      out(JSON.stringify(entry, null, 2));
+      out(args.json ? JSON.stringify(entry) : describe(entry, store.branch(branchId)));
       return 0;
     }
     const reason = needed(args.reason, 'reason', '--reason "why"');

@@ -65,11 +65,18 @@ describe('driftless CLI', () => {
     expect(before.length).toBeGreaterThan(1);
     const [first, second] = before as [(typeof before)[0], (typeof before)[0]];
 
-    const shown = cli(['quarantine', 'show', first.branchId, ...config], dir.path);
+    const shown = cli(['quarantine', 'show', first.branchId, '--json', ...config], dir.path);
     expect(JSON.parse(shown.stdout)).toMatchObject({
       branchId: first.branchId,
       violations: first.violations,
     });
+    const read = cli(['quarantine', 'show', first.branchId, ...config], dir.path).stdout;
+    expect(read).toMatch(
+      new RegExp(`^quarantined branch ${first.branchId}: invoice/INV-\\d+, phase `),
+    );
+    for (const v of first.violations) expect(read).toMatch(new RegExp(`\\n  ${v.code} +/`));
+    expect(read).toMatch(/\ncandidate\n {2}\/\w+ {2}/);
+    expect(read).toContain(`then: driftless quarantine release ${first.branchId} --reason`);
     const human = cli(['quarantine', 'list', ...config], dir.path).stdout;
     expect(human).toContain(`${before.length} quarantined:`);
     expect(human).toContain(`${first.branchId}  invoice/`);
