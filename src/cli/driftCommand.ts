@@ -15,9 +15,13 @@ const histogram = (buckets: Bucket[], unit: string) => {
     const range =
       b.le === null
         ? `> ${low}`
-        : low === undefined || low === null || b.le === low + 1
-          ? `${b.le}`
-          : `${low + 1}-${b.le}`;
+        : low === undefined
+          ? b.le === 0
+            ? '0'
+            : `0-${b.le}`
+          : low === null || b.le === low + 1
+            ? `${b.le}`
+            : `${low + 1}-${b.le}`;
     return `      ${`${range} ${unit}`.padEnd(18)} ${String(b.count).padStart(7)}  ${bar(b.count, max)}`;
   });
 };

@@ -45,6 +45,11 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     expect(verified.stderr).toMatch(/^replay \[#+\] \d+\/\d+ 100%/m);
     const drift = JSON.parse(cli(['drift', '--json', ...config]).stdout) as { promotions: number };
     expect(drift.promotions).toBe(summary.versions);
+    const driftText = cli(['drift', ...config]).stdout;
+    expect(driftText).toContain(`drift: ${summary.versions} promotions`);
+    // Each bucket says its range: the first latency one is 0-5 ms, not "5 ms".
+    expect(driftText).toMatch(/\n {6}0 +\d+ +#*\n {6}1 +\d+/);
+    expect(driftText).toMatch(/\n {6}0-5 ms +\d+ +#*\n {6}6-10 ms +\d+/);
 
     const deepest = summary.heads.reduce((a, b) => (b.ordinal > a.ordinal ? b : a));
     const page = dir.file('lineage.html');
