@@ -6,14 +6,14 @@ import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
 import { toHtml } from '../audit/lineageHtml';
 import { ValidationError } from '../events/errors';
 import type { ServiceConfig } from '../service/config';
-import { openService, type OpenService } from '../service/openService';
+import type { OpenService } from '../service/openService';
+import { openCaughtUp } from './catchUp';
 
 type Print = (text: string) => void;
 
 const withService = async <T>(config: ServiceConfig, work: (s: OpenService) => Promise<T>) => {
-  const service = await openService(config);
+  const service = await openCaughtUp(config);
   try {
-    await service.promoter.catchUp();
     return await work(service);
   } finally {
     await service.close();

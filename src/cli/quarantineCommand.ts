@@ -9,7 +9,7 @@ import {
 } from '../promoter/quarantine';
 import type { BranchRow } from '../projections/projectionStore';
 import type { ServiceConfig } from '../service/config';
-import { openService } from '../service/openService';
+import { openCaughtUp } from './catchUp';
 
 export interface QuarantineArgs {
   action: 'list' | 'show' | 'release' | 'discard';
@@ -66,9 +66,8 @@ export const quarantineCommand = async (
   args: QuarantineArgs,
   out: (text: string) => void = (text) => console.log(text),
 ): Promise<number> => {
-  const service = await openService(config);
+  const service = await openCaughtUp(config);
   try {
-    await service.promoter.catchUp();
     const { store, log } = service;
     if (args.action === 'list') {
       const entries = listQuarantine(store);

@@ -3,6 +3,7 @@ import { describeLog, type ServiceConfig } from '../service/config';
 import { startMetricsServer } from '../service/metricsServer';
 import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
+import { catchUpProgress } from './catchUp';
 
 const ZERO = { promoted: 0, quarantined: 0, expired: 0, sealed: 0, lostRaces: 0, published: 0 };
 type Totals = typeof ZERO;
@@ -39,7 +40,10 @@ export const serveCommand = async (
   config: ServiceConfig,
   out: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> => {
-  const service = await openService(config);
+  // The first round catches the projections up with the log: long on a fresh state file.
+  const catchUp = catchUpProgress({ out });
+  const service = await openService(config, { onApplied: catchUp.onApplied });
+  catchUp.start(service.promoter.position());
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -67,6 +71,7 @@ export const serveCommand = async (
       signal: stop.signal,
       onRetry: (error) => out(`round failed, retrying: ${error.message}`),
       onRound: (round, published) => {
+        catchUp.finish();
         const counts = { ...round, published };
         for (const key of Object.keys(ZERO) as (keyof Totals)[]) {
           total[key] += counts[key];

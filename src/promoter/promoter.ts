@@ -35,6 +35,8 @@ export interface PromoterOptions {
   now?: () => number;
   /** Recorded as the actor of what the promoter writes. @defaultValue 'promoter' */
   actor?: string;
+  /** Called with the log position after each batch of events the projections applied. */
+  onApplied?: (position: number) => void;
 }
 
 export interface PromotionRound {
@@ -84,6 +86,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     log,
     store,
     projections: [branchState, lineage, referenceGraph(registry), entityStreams],
+    ...(options.onApplied === undefined ? {} : { onProgress: options.onApplied }),
   });
   const ctx: PromotionContext = {
     store,

@@ -3,7 +3,7 @@ import { startBackgroundCheckpoints } from '../events/sqlite/backgroundCheckpoin
 import { createSqliteEventLog } from '../events/sqlite/sqliteEventLog';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
-import { createPromoter, type Promoter } from '../promoter/promoter';
+import { createPromoter, type Promoter, type PromoterOptions } from '../promoter/promoter';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
 import { createPublisher } from '../publishers/publisher';
 import type { SnapshotSink } from '../publishers/snapshotSink';
@@ -66,7 +66,10 @@ const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
  * checkpoint stream there, so a lost state file does not send everything again (in
  * exactly-once mode Kafka keeps it, in the publishing transaction).
  */
-export const openService = async (config: ServiceConfig): Promise<OpenService> => {
+export const openService = async (
+  config: ServiceConfig,
+  { onApplied }: Pick<PromoterOptions, 'onApplied'> = {},
+): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
   // path never stops to copy the WAL back.
@@ -80,6 +83,7 @@ export const openService = async (config: ServiceConfig): Promise<OpenService> =
     registry,
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
+    ...(onApplied === undefined ? {} : { onApplied }),
   });
   const { kafka } = config;
   const publisherCheckpoints =

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
+import { openBranch } from '../../src/sdk/openBranch';
+import { openCaughtUp } from '../../src/cli/catchUp';
+import { loadConfig } from '../../src/service/config';
+import { tempDir } from '../support/tempDir';
+
+const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
+
+/** `n` committed branches (three events each) written straight to the log: no promoter saw them. */
+const writeBranches = async (path: string, n: number) => {
+  const log = createSqliteEventLog({ path });
+  for (let i = 0; i < n; i += 100)
+    await Promise.all(
+      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
+        const branch = await openBranch({
+          log,
+          entity: { type: 'invoice', id: `INV-${i + j}` },
+          phase: 'default',
+          actor: 'agent',
+          from: null,
+        });
+        await branch.set('/total', i + j).commit();
+      }),
+    );
+  await log.close();
+};
+
+describe('catching the projections up before a command answers', () => {
+  const dir = tempDir('catch-up');
+  afterAll(() => dir.remove());
+
+  it('says how far it got while it catches up, then that it is done, and nothing when there is nothing to do', async () => {
+    const path = dir.file('lagging.sqlite');
+    await writeBranches(path, 2500);
+    const config = loadConfig({}, { log: `sqlite:${path}`, entities: ENTITIES });
+    const lines: string[] = [];
+    const service = await openCaughtUp(config, { out: (l) => lines.push(l), everyMs: 0 });
+    expect(service.promoter.position()).toBe(7500);
+    expect(service.store.committedBranches()).toHaveLength(2500);
+    await service.close();
+
+    // One line per batch of 1,000 events applied, then the total.
+    const progress =
+      /^catching up with the log: ([\d,]+) events applied in [\d.]+ s \([\d,]+\/s\), at log position (\d+)$/;
+    expect(lines.slice(0, -1).map((l) => progress.exec(l)?.slice(1))).toEqual(
+      [1000, 2000, 3000, 4000, 5000, 6000, 7000, 7500].map((n) => [
+        n.toLocaleString('en-US'),
+        String(n),
+      ]),
+    );
+    expect(lines.at(-1)).toMatch(/^caught up: 7,500 events applied in [\d.]+ s .*position 7500$/);
+
+    const again: string[] = [];
+    await (await openCaughtUp(config, { out: (l) => again.push(l), everyMs: 0 })).close();
+    expect(again).toEqual([]);
+  });
+
+  it('stays quiet when catching up takes less than a second', async () => {
+    const path = dir.file('small.sqlite');
+    await writeBranches(path, 20);
+    const lines: string[] = [];
+    const config = loadConfig({}, { log: `sqlite:${path}`, entities: ENTITIES });
+    const service = await openCaughtUp(config, { out: (l) => lines.push(l) });
+    expect(service.promoter.position()).toBe(60);
+    await service.close();
+    expect(lines).toEqual([]);
+  });
+});
