@@ -18,6 +18,7 @@ export interface CatchUpOptions {
 export const catchUpProgress = ({ out = toStderr, everyMs = 1000 }: CatchUpOptions = {}) => {
   const started = Date.now();
   let from = 0;
+  let end = 0;
   let position = 0;
   let last = started;
   let appliedAt = started;
@@ -26,11 +27,14 @@ export const catchUpProgress = ({ out = toStderr, everyMs = 1000 }: CatchUpOptio
   const line = (what: string) => {
     const seconds = (appliedAt - started) / 1000;
     const applied = position - from;
-    return `${what}: ${applied.toLocaleString('en-US')} events applied in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')}/s), at log position ${position}`;
+    return `${what}: ${applied.toLocaleString('en-US')} events applied in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')}/s), at log position ${position} of ${end}`;
   };
   return {
-    /** Where the projections stood before catching up. */
-    start: (at: number) => void (from = position = at),
+    /** Where the projections stood before catching up, and where the log ended then. */
+    start: (at: number, logEnd: number) => {
+      from = position = at;
+      end = logEnd;
+    },
     /** For the promoter's `onApplied`. */
     onApplied: (at: number) => {
       position = at;
@@ -54,7 +58,7 @@ export const openCaughtUp = async (
 ): Promise<OpenService> => {
   const progress = catchUpProgress(options);
   const service = await openService(config, { onApplied: progress.onApplied });
-  progress.start(service.promoter.position());
+  progress.start(service.promoter.position(), await service.log.endPosition());
   try {
     await service.promoter.catchUp();
   } catch (error) {

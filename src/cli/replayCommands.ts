@@ -43,8 +43,8 @@ const progressOf = (total: number): Progress =>
  * Where a replay will about end: `--until`, or the projections' checkpoint (replay itself never
  * reads the projections).
  */
-const replayEnd = (service: OpenService, until: LogPoint | undefined): number =>
-  until && 'position' in until ? until.position : service.store.checkpoint('projections');
+const replayEnd = async (service: OpenService, until: LogPoint | undefined): Promise<number> =>
+  until && 'position' in until ? until.position : service.log.endPosition();
 
 /**
  * Runs the command in `jobs.count` processes, one part of the entities each, with one bar.
@@ -74,7 +74,7 @@ const inParts = async (
     try {
       // Here, not only in each part: a bad --until is one error, not one per part.
       await checkLogPoint(service.log, args.until);
-      total = replayEnd(service, args.until);
+      total = await replayEnd(service, args.until);
     } finally {
       await service.close();
     }
@@ -105,7 +105,7 @@ const withReplay = async <T>(
   const service: OpenService = await openService(config);
   try {
     const { log, registry } = service;
-    const total = replayEnd(service, args.until);
+    const total = await replayEnd(service, args.until);
     const progress = args.entity === undefined && total > 0 ? progressOf(total) : undefined;
     const result = await work({
       log,

@@ -43,7 +43,7 @@ export const serveCommand = async (
   // The first round catches the projections up with the log: long on a fresh state file.
   const catchUp = catchUpProgress({ out });
   const service = await openService(config, { onApplied: catchUp.onApplied });
-  catchUp.start(service.promoter.position());
+  catchUp.start(service.promoter.position(), await service.log.endPosition());
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

@@ -30,6 +30,9 @@ export interface EventLog {
   /** Reads across all streams in global order, starting at (and including) `fromPosition`. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
+  /** The position of the last event in the log now (0 when it is empty): where reading it all ends. */
+  endPosition(): Promise<number>;
+
   /**
    * Every event after the checkpoint that passes the filter, then every later append as it
    * happens. Pull-based: the next page is read only when the consumer asks for more, so a slow

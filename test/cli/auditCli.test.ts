@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { driftReport } from '../../src/audit/driftReport';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
+import { openBranch } from '../../src/sdk/openBranch';
 import { TSX } from '../support/childProcess';
 import { tempDir } from '../support/tempDir';
 
@@ -81,6 +82,32 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     expect(inParts.status).toBe(1);
     expect(inParts.stdout.split('\n')[0]).toBe(failed.stdout.split('\n')[0]);
   }, 90_000);
+
+  it('measures replay progress against the end of the log, also where the projections lag behind', async () => {
+    const { db, config } = demo('lagging.sqlite');
+    const log = createSqliteEventLog({ path: db });
+    const branch = await openBranch({
+      log,
+      entity: { type: 'invoice', id: 'INV-1' },
+      phase: 'enrichment',
+      actor: 'late-agent',
+    });
+    await branch.set('/vat', 0.07).commit(); // written after the last promoter run: not applied
+    await log.close();
+    const file = new Database(db, { readonly: true });
+    const { end, applied } = file
+      .prepare(
+        "SELECT (SELECT max(position) FROM events) AS end, (SELECT position FROM projection_checkpoints WHERE name = 'projections') AS applied",
+      )
+      .get() as { end: number; applied: number };
+    file.close();
+    expect(applied).toBeLessThan(end);
+    const replayed = cli(['replay', ...config]);
+    expect(replayed.status).toBe(0);
+    expect(replayed.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^replay \\[#{30}\\] ${end}/${end} 100%`),
+    );
+  }, 60_000);
 
   it('replays and verifies in parts, in processes of their own, with the same outcome', () => {
     const { config } = demo('parts.sqlite');

@@ -42,14 +42,16 @@ describe('catching the projections up before a command answers', () => {
 
     // One line per batch of 1,000 events applied, then the total.
     const progress =
-      /^catching up with the log: ([\d,]+) events applied in [\d.]+ s \([\d,]+\/s\), at log position (\d+)$/;
+      /^catching up with the log: ([\d,]+) events applied in [\d.]+ s \([\d,]+\/s\), at log position (\d+) of 7500$/;
     expect(lines.slice(0, -1).map((l) => progress.exec(l)?.slice(1))).toEqual(
       [1000, 2000, 3000, 4000, 5000, 6000, 7000, 7500].map((n) => [
         n.toLocaleString('en-US'),
         String(n),
       ]),
     );
-    expect(lines.at(-1)).toMatch(/^caught up: 7,500 events applied in [\d.]+ s .*position 7500$/);
+    expect(lines.at(-1)).toMatch(
+      /^caught up: 7,500 events applied in [\d.]+ s .*position 7500 of 7500$/,
+    );
 
     const again: string[] = [];
     await (await openCaughtUp(config, { out: (l) => again.push(l), everyMs: 0 })).close();

@@ -74,6 +74,22 @@ export const describeEventLogContract = (name: string, harness: EventLogHarness)
         expect(new Set(positions).size).toBe(positions.length);
       });
 
+      it('says where the log ends: at or after its last append, and no further than a reader gets', async () => {
+        const first = await log.append(stream('a'), branchEvents(2), {
+          expectedRevision: 'no_stream',
+        });
+        const afterFirst = await log.endPosition();
+        expect(afterFirst).toBeGreaterThanOrEqual(first.position);
+        const second = await log.append(stream('b'), branchEvents(1), {
+          expectedRevision: 'no_stream',
+        });
+        const end = await log.endPosition();
+        expect(end).toBeGreaterThanOrEqual(second.position);
+        expect(end).toBeGreaterThan(afterFirst);
+        // Nothing lies past it (a server may add its own events meanwhile: those are read too).
+        expect(await log.readAll({ fromPosition: end + 1, filter: mine() })).toEqual([]);
+      });
+
       it('returns what was written, data and metadata alike', async () => {
         const s = stream('a');
         const event = opened();

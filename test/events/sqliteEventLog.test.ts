@@ -27,6 +27,19 @@ describe('SQLite event log file', () => {
     await second.close();
   });
 
+  it('ends at 0 when empty, then at the last event appended by any process', async () => {
+    const path = dir.file('end.sqlite');
+    const log = createSqliteEventLog({ path });
+    expect(await log.endPosition()).toBe(0);
+    const other = createSqliteEventLog({ path });
+    const { position } = await other.append('s-1', branchEvents(7), {
+      expectedRevision: 'no_stream',
+    });
+    await other.close();
+    expect([position, await log.endPosition()]).toEqual([7, 7]);
+    await log.close();
+  });
+
   it('opens in WAL mode with synchronous=FULL by default, and the configured level otherwise', () => {
     const full = openDatabase(dir.file('full.sqlite'));
     expect(full.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -122,6 +122,18 @@ export const createEventStoreDbEventLog = (options: EventStoreDbEventLogOptions)
       return guard({ operation: 'read $all', position }, () => readAllFrom(client, readOptions));
     },
 
+    endPosition: () =>
+      guard({ operation: 'read the end of $all' }, async () => {
+        let end = 0;
+        for await (const { event } of client.readAll({
+          fromPosition: END,
+          direction: BACKWARDS,
+          maxCount: 1,
+        }))
+          if (event?.position !== undefined) end = toLogPosition(event.position);
+        return end;
+      }),
+
     subscribe: (subscribeOptions = {}) =>
       subscribeAll(
         {

@@ -83,6 +83,11 @@ export const createMemoryEventLog = (options: MemoryEventLogOptions = {}): Event
       return out;
     },
 
+    endPosition: async () => {
+      ensureOpen();
+      return all.length;
+    },
+
     subscribe: (subscribeOptions) =>
       subscribeFrom(
         {

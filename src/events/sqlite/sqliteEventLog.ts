@@ -165,6 +165,8 @@ export const createSqliteEventLog = (options: SqliteEventLogOptions): EventLog =
           .map(toRecorded),
       ),
 
+    endPosition: async () => guard('read $all', () => lastPosition.get()?.p ?? 0),
+
     subscribe: (subscribeOptions) =>
       subscribeFrom(
         {
