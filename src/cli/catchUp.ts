@@ -58,8 +58,8 @@ export const openCaughtUp = async (
 ): Promise<OpenService> => {
   const progress = catchUpProgress(options);
   const service = await openService(config, { onApplied: progress.onApplied });
-  progress.start(service.promoter.position(), await service.log.endPosition());
   try {
+    progress.start(service.promoter.position(), await service.log.endPosition());
     await service.promoter.catchUp();
   } catch (error) {
     await service.close();

@@ -40,8 +40,8 @@ const progressOf = (total: number): Progress =>
     : { update: (done) => process.stderr.write(`position ${done}\n`), finish: () => undefined };
 
 /**
- * Where a replay will about end: `--until`, or the projections' checkpoint (replay itself never
- * reads the projections).
+ * Where a replay will about end: `--until`, or the end of the log now (the projections'
+ * checkpoint may lag behind it: replay never reads the projections).
  */
 const replayEnd = async (service: OpenService, until: LogPoint | undefined): Promise<number> =>
   until && 'position' in until ? until.position : service.log.endPosition();

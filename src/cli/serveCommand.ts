@@ -43,7 +43,6 @@ export const serveCommand = async (
   // The first round catches the projections up with the log: long on a fresh state file.
   const catchUp = catchUpProgress({ out });
   const service = await openService(config, { onApplied: catchUp.onApplied });
-  catchUp.start(service.promoter.position(), await service.log.endPosition());
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -63,6 +62,7 @@ export const serveCommand = async (
   let lastLine = 0;
   let stopMetrics = async () => {};
   try {
+    catchUp.start(service.promoter.position(), await service.log.endPosition());
     stopMetrics = await serveMetrics(service, stop.signal, out);
     await runService({
       log: service.log,
