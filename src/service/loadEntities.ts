@@ -31,7 +31,9 @@ export const loadEntities = async (path: string): Promise<EntityRegistry> => {
   try {
     module = (await import(path)) as typeof module;
   } catch (error) {
-    throw invalid(path, path, error instanceof Error ? error.message : String(error));
+    // Node appends the require stack on further lines: the first says what went wrong.
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalid(path, path, message.split('\n')[0]!);
   }
   const types = module.entities ?? module.default;
   if (!Array.isArray(types)) throw invalid(path, typeof types, 'no `entities` array exported');
