@@ -132,7 +132,9 @@ run(process.argv.slice(2)).then(
       error instanceof UsageError ||
       error instanceof ValidationError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`driftless: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // One line, whatever the source (Node's argument parser explains itself over three).
+    console.error(`driftless: ${message.trim().replace(/\s*\n\s*/g, ' ')}`);
     process.exitCode = usage ? 2 : 1;
   },
 );

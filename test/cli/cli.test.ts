@@ -152,6 +152,7 @@ describe('driftless CLI', () => {
     ],
     [['quarantine', 'show'], { DRIFTLESS_ENTITIES: '' }, /DRIFTLESS_ENTITIES is missing/],
     [['quarantine', 'sweep'], {}, /quarantine expects list \| show/],
+    [['demo', '--invoices', '-3'], {}, /'--invoices' argument is ambiguous\. Did you forget/],
   ])('refuses %p with env %p: one line naming what is wrong, exit code 2', (args, env, message) => {
     const result = cli(args, dir.path, env);
     expect(result.stderr).toMatch(message);
