@@ -4,7 +4,7 @@ import { parseLogPoint } from '../audit/replaySource';
 import { parseWorker } from '../promoter/workerAssignment';
 import { loadConfig } from '../service/config';
 import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
-import { JSON_OPTION, positiveInt, SERVICE_OPTIONS, UsageError } from './cliOptions';
+import { JSON_OPTION, SERVICE_OPTIONS, UsageError, wholeNumber } from './cliOptions';
 import { driftCommand } from './driftCommand';
 import { replayCommand, verifyCommand } from './replayCommands';
 
@@ -102,8 +102,7 @@ export const runAuditCommand = (command: string, argv: string[]): Promise<number
       exactly(positionals, 0, `${command} takes no arguments besides its options`);
       if (flags.jobs !== undefined && flags.part !== undefined)
         throw new UsageError('--jobs and --part do not go together: --jobs runs every part');
-      const jobs = positiveInt('jobs', flags.jobs, 1);
-      if (jobs === 0) throw new UsageError('--jobs expects 1 or more, got "0"');
+      const jobs = wholeNumber('jobs', flags.jobs, 1, 1);
       const part = flags.part === undefined ? undefined : parseWorker(flags.part);
       if (flags.part !== undefined && part === undefined)
         throw new UsageError(`--part expects i/N with 0 ≤ i < N, got "${flags.part}"`);

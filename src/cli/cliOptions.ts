@@ -12,11 +12,17 @@ export const SERVICE_OPTIONS = {
 
 export const JSON_OPTION = { json: { type: 'boolean', default: false } } as const;
 
-/** A whole number flag, or `fallback` when absent. */
-export const positiveInt = (name: string, text: string | undefined, fallback: number): number => {
+/** A whole number flag of at least `min`, or `fallback` when absent. */
+export const wholeNumber = (
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min = 0,
+): number => {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0)
     throw new UsageError(`--${name} expects a whole number, got "${text}"`);
+  if (value < min) throw new UsageError(`--${name} expects ${min} or more, got "${text}"`);
   return value;
 };

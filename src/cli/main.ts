@@ -5,7 +5,7 @@ import { ValidationError } from '../events/errors';
 import { isEsdbConnectionString } from '../events/esdb/connectionString';
 import { loadConfig } from '../service/config';
 import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './auditArgs';
-import { positiveInt, SERVICE_OPTIONS, UsageError } from './cliOptions';
+import { SERVICE_OPTIONS, UsageError, wholeNumber } from './cliOptions';
 
 const USAGE = `Usage: driftless <command> [options]
 
@@ -72,8 +72,8 @@ const run = async (argv: string[]): Promise<number> => {
       const { demoCommand } = await import('./demoCommand');
       return demoCommand({
         json: values.json,
-        seed: positiveInt('seed', values.seed, 42),
-        invoices: positiveInt('invoices', values.invoices, 200),
+        seed: wholeNumber('seed', values.seed, 42),
+        invoices: wholeNumber('invoices', values.invoices, 200, 1),
         ...demoLog(values.log, values.db ?? 'driftless-demo.sqlite'),
       });
     }

@@ -40,6 +40,7 @@ describe('driftless CLI', () => {
   it.each([
     [['nonsense'], /unknown command "nonsense"/],
     [['demo', '--seed', 'abc'], /--seed expects a whole number, got "abc"/],
+    [['demo', '--invoices', '0'], /--invoices expects 1 or more, got "0"/],
     [['demo', '--colour'], /Unknown option '--colour'/],
   ])(
     'refuses %p with one line and exit code 2',
