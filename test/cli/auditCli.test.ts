@@ -150,6 +150,7 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     [['blame', 'invoice/INV-1', '/lines/~2'], /not a JSON pointer/],
     [['verify', '--part', '2/2'], /--part expects i\/N/],
     [['verify', '--jobs', 'two'], /--jobs expects a whole number/],
+    [['verify', '--jobs', '0'], /--jobs expects 1 or more, got "0"/],
     [['verify', '--jobs', '2', '--part', '0/2'], /do not go together/],
     [['verify', '--jobs', '2', '--until', '999999'], /past the end of the log/],
     [['verify', '--jobs', '2', '--entities', './no-such-module.js'], /cannot load entity types/],
