@@ -1,4 +1,5 @@
 import type { DriftlessEvent } from '../events/catalogue';
+import { ValidationError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { mutationDigest } from '../events/hash';
 import { createIdGenerator, type IdGenerator } from '../events/ids';
@@ -41,8 +42,13 @@ export interface BranchWriter {
   add(path: string, member: string | number | boolean, options?: OpOptions): BranchWriter;
   /** Records the buffered ops as one mutation. */
   save(): Promise<void>;
-  /** Records the buffered ops, then the commit with its count and digest, in one append. */
+  /**
+   * Records the buffered ops, then the commit with its count and digest, in one append. Called
+   * again (say after it failed while the log was down), it only sends what did not go out.
+   * After it, any other write throws a ValidationError.
+   */
   commit(): Promise<void>;
+  /** Ends the branch without a result; like `commit`, once. */
   abandon(reason: string): Promise<void>;
 }
 
@@ -72,28 +78,47 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   let pending: Op[] = [];
   const recorded: Op[][] = [];
   const meta = { actor, ids, ...(options.now === undefined ? {} : { now: options.now }) };
-  // A batch that failed goes out again first, unchanged and alone: same ids, so if it did land
-  // the log answers with the original result, and nothing is recorded twice.
-  let unsent: DriftlessEvent[] = [];
-  const send = async (batch: DriftlessEvent[]) => {
-    const expected = revision;
-    const result = await withRetry(
-      () => log.append(stream, batch, { expectedRevision: expected }),
-      options.retry ?? DEFAULT_RETRY,
-    );
-    revision = result.nextRevision;
+  // Batches that failed wait here and go out first, in order, each unchanged and alone: same
+  // ids, so if one did land the log answers with the original result, and nothing is recorded
+  // twice or skipped.
+  const queue: DriftlessEvent[][] = [];
+  const drain = async () => {
+    while (queue.length > 0) {
+      const expected = revision;
+      const result = await withRetry(
+        () => log.append(stream, queue[0]!, { expectedRevision: expected }),
+        options.retry ?? DEFAULT_RETRY,
+      );
+      revision = result.nextRevision;
+      queue.shift();
+    }
   };
   const write = async (events: DriftlessEvent[]) => {
-    if (unsent.length > 0) {
-      await send(unsent);
-      unsent = [];
-    }
-    try {
-      await send(events);
-    } catch (error) {
-      unsent = events;
-      throw error;
-    }
+    queue.push(events);
+    await drain();
+  };
+  // Set when the commit or abandonment is built: calling it again only sends what did not go out.
+  let ended: 'committed' | 'abandoned' | undefined;
+  const stillOpen = (what: string) => {
+    if (ended === undefined) return;
+    throw new ValidationError(
+      [
+        {
+          path: '/branchId',
+          expected: 'an open branch',
+          received: `a branch already ${ended}`,
+          message: `${what} after the branch was ${ended}`,
+        },
+      ],
+      `branch ${branchId}`,
+    );
+  };
+  const end = async (how: 'committed' | 'abandoned', events: () => DriftlessEvent[]) => {
+    if (ended === how) return drain();
+    stillOpen(how === 'committed' ? 'commit' : 'abandon');
+    const batch = events();
+    ended = how;
+    await write(batch);
   };
   const mutation = () => {
     const ops = pending;
@@ -111,6 +136,7 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   };
   await write([newEvent('BranchOpened', opened, meta)]);
   const push = (op: Op, o: OpOptions = {}) => {
+    stillOpen(op.op);
     pending.push({ ...op, ...o });
     return writer;
   };
@@ -123,20 +149,20 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
     remove: (path, key, o) => push({ op: 'remove', path, key }, o),
     add: (path, member, o) => push({ op: 'add', path, value: member }, o),
     save: async () => {
+      stillOpen('save');
       if (pending.length > 0) await write([mutation()]);
     },
-    commit: async () => {
-      const events: DriftlessEvent[] = pending.length > 0 ? [mutation()] : [];
-      events.push(
+    commit: () =>
+      end('committed', () => [
+        ...(pending.length > 0 ? [mutation()] : []),
         newEvent(
           'BranchCommitted',
           { branchId, mutationCount: recorded.length, digest: mutationDigest(recorded) },
           meta,
         ),
-      );
-      await write(events);
-    },
-    abandon: async (reason) => write([newEvent('BranchAbandoned', { branchId, reason }, meta)]),
+      ]),
+    abandon: (reason) =>
+      end('abandoned', () => [newEvent('BranchAbandoned', { branchId, reason }, meta)]),
   };
   return writer;
 };

@@ -1,4 +1,4 @@
-import { LogUnavailableError } from '../../src/events/errors';
+import { LogUnavailableError, ValidationError } from '../../src/events/errors';
 import type { EventLog } from '../../src/events/eventLog';
 import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
 import { streamNames } from '../../src/events/streams';
@@ -128,5 +128,93 @@ describe('branch writer SDK', () => {
     ]);
     const commit = events.at(-1)!;
     expect(commit.type === 'BranchCommitted' && commit.data.mutationCount).toBe(2);
+  });
+
+  const typesAndSeqs = async (log: EventLog, branchId: string) =>
+    (await log.readStream(streams.branch(branchId))).map((e) =>
+      e.type === 'MutationRecorded' ? e.data.seq : e.type,
+    );
+
+  it('keeps every batch that failed, in order, when the log stays down across several writes', async () => {
+    const memory = createMemoryEventLog();
+    const { log, state } = outage(memory);
+    const branch = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+      retry: { attempts: 1, initialDelayMs: 1 },
+    });
+    state.down = true;
+    await expect(branch.set('/a', 1).save()).rejects.toThrow(LogUnavailableError);
+    await expect(branch.set('/b', 2).save()).rejects.toThrow(LogUnavailableError);
+    state.down = false;
+    await branch.set('/c', 3).commit();
+    expect(await typesAndSeqs(memory, branch.branchId)).toEqual([
+      'BranchOpened',
+      1,
+      2,
+      3,
+      'BranchCommitted',
+    ]);
+  });
+
+  it('commits once: a commit called again after it failed sends the same commit, and nothing more', async () => {
+    const memory = createMemoryEventLog();
+    const { log, state } = outage(memory);
+    const branch = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+      retry: { attempts: 1, initialDelayMs: 1 },
+    });
+    state.down = true;
+    await expect(branch.set('/a', 1).commit()).rejects.toThrow(LogUnavailableError);
+    state.down = false;
+    await branch.commit();
+    await branch.commit();
+    expect(await typesAndSeqs(memory, branch.branchId)).toEqual([
+      'BranchOpened',
+      1,
+      'BranchCommitted',
+    ]);
+    // Promoted, not quarantined for a second commit.
+    const store = openProjectionStore(':memory:');
+    const promoter = createPromoter({
+      log: memory,
+      store,
+      registry: createRegistry([invoice]),
+      streams,
+    });
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 0 });
+  });
+
+  it('refuses writes after the branch ended, naming it and how it ended', async () => {
+    const log = createMemoryEventLog();
+    const open = () =>
+      openBranch({ log, entity: INV, phase: 'p', actor: 'a', streams, from: null });
+    const committed = await open();
+    await committed.set('/a', 1).commit();
+    expect(() => committed.set('/b', 2)).toThrow(
+      new RegExp(
+        `^branch ${committed.branchId}: at "/branchId": set after the branch was committed`,
+      ),
+    );
+    await expect(committed.save()).rejects.toThrow(ValidationError);
+    await expect(committed.abandon('changed my mind')).rejects.toThrow(
+      /abandon after the branch was committed/,
+    );
+    const abandoned = await open();
+    await abandoned.abandon('not needed');
+    await expect(abandoned.commit()).rejects.toThrow(/commit after the branch was abandoned/);
+    expect(await typesAndSeqs(log, abandoned.branchId)).toEqual([
+      'BranchOpened',
+      'BranchAbandoned',
+    ]);
   });
 });
