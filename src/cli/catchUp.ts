@@ -45,7 +45,7 @@ export const catchUpProgress = ({ out = toStderr, everyMs = 1000 }: CatchUpOptio
       out(line('catching up with the log'));
     },
     finish: () => {
-      if (said && !done) out(line('caught up'));
+      if (said && !done) out(line(position >= end ? 'caught up' : 'stopped catching up'));
       done = true;
     },
   };

@@ -16,8 +16,11 @@ export interface ProcessorOptions {
 }
 
 export interface Processor {
-  /** Applies every event already in the log; resolves with how many were applied. */
-  catchUp(): Promise<number>;
+  /**
+   * Applies every event already in the log; resolves with how many were applied. With a
+   * signal, stops after the batch during which it aborted (the checkpoint keeps the place).
+   */
+  catchUp(signal?: AbortSignal): Promise<number>;
   /** Catches up, then follows live appends until `signal` aborts. */
   run(signal?: AbortSignal): Promise<void>;
   /** The last position applied (0 before the first event). */
@@ -87,7 +90,7 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
     onProgress?.(events.at(-1)!.position);
   };
 
-  const catchUp = async () => {
+  const catchUp = async (signal?: AbortSignal) => {
     let applied = 0;
     for (;;) {
       const page = await log.readAll({
@@ -97,6 +100,9 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
       commit(page);
       applied += page.length;
       if (page.length < batchSize) return applied;
+      // A turn of the event loop between batches, so a long catch-up hears a stop (SIGINT).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted === true) return applied;
     }
   };
 

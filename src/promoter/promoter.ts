@@ -51,14 +51,17 @@ export interface PromotionRound {
 }
 
 export interface Promoter {
-  /** Catches the projections up and settles every committed branch there is. */
-  runOnce(): Promise<PromotionRound>;
+  /**
+   * Catches the projections up and settles every committed branch there is. When `signal`
+   * aborts during the catch-up, stops there and settles nothing.
+   */
+  runOnce(signal?: AbortSignal): Promise<PromotionRound>;
   /**
    * Like `runOnce`, but one pass only: at most one branch per entity is settled, so a caller
    * such as the service can publish what it promoted before the next pass. The projections
    * apply this pass's outcomes at the start of the next call (with whatever else arrived).
    */
-  runPass(): Promise<PromotionRound>;
+  runPass(signal?: AbortSignal): Promise<PromotionRound>;
   /** Catches the projections up and decides nothing (for readers such as the quarantine CLI). */
   catchUp(): Promise<number>;
   /** The last log position the promoter's projections applied. */
@@ -206,7 +209,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
    * (its callers read the projections next), `runPass` only when a phase may be sealed. Else the
    * next round's catch-up applies them with the writers' new events, in one transaction.
    */
-  const run = async (passes: number) => {
+  const run = async (passes: number, signal?: AbortSignal) => {
     const round: PromotionRound = {
       promoted: 0,
       quarantined: 0,
@@ -214,7 +217,9 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
       sealed: 0,
       lostRaces: 0,
     };
-    await processor.catchUp();
+    await processor.catchUp(signal);
+    // Stopping: decide nothing on projections that may be behind the log.
+    if (signal?.aborted === true) return round;
     round.expired = await expire();
     const touched = new Map<string, EntityRef>();
     await settle(round, touched, passes);
@@ -224,8 +229,8 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
   };
 
   return {
-    runOnce: () => run(Infinity),
-    runPass: () => run(1),
+    runOnce: (signal) => run(Infinity, signal),
+    runPass: (signal) => run(1, signal),
     catchUp: () => processor.catchUp(),
     position: () => processor.position(),
   };

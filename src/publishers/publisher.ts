@@ -116,8 +116,11 @@ export const createPublisher = (options: PublisherOptions) => {
     };
   };
   return {
-    /** Publishes everything promoted so far; resolves with how many snapshots went out. */
-    catchUp: async (): Promise<number> => {
+    /**
+     * Publishes everything promoted so far; resolves with how many snapshots went out. With a
+     * signal, stops after the batch during which it aborted.
+     */
+    catchUp: async (signal?: AbortSignal): Promise<number> => {
       let published = 0;
       let batch = await read((await checkpoint()) + 1);
       for (;;) {
@@ -136,7 +139,7 @@ export const createPublisher = (options: PublisherOptions) => {
         await publishing;
         if (!sink.checkpoint) await checkpoints.save(name, position);
         published += snapshots.length;
-        if (next === undefined) return published;
+        if (next === undefined || signal?.aborted === true) return published;
         batch = await next;
       }
     },

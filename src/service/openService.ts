@@ -20,9 +20,10 @@ export interface OpenService {
   promoter: Promoter;
   /**
    * Publishes promoted snapshots not yet in the sink (the embedded topic, or Kafka when
-   * configured, connected on the first call); resolves with how many went out.
+   * configured, connected on the first call); resolves with how many went out. With a
+   * signal, stops after the batch during which it aborted.
    */
-  publish: () => Promise<number>;
+  publish: (signal?: AbortSignal) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -96,7 +97,7 @@ export const openService = async (
   const name = kafka ? `kafka:${kafka.prefix}` : 'publisher';
   let sink: SnapshotSink | undefined;
   let publisher: ReturnType<typeof createPublisher> | undefined;
-  const publish = async () => {
+  const publish = async (signal?: AbortSignal) => {
     // Opened on first use (commands that only read never reach Kafka); a failed start is retried.
     sink ??= kafka
       ? await kafkaSink(kafka, registry)
@@ -108,7 +109,7 @@ export const openService = async (
       name,
       ...(publisherCheckpoints && { checkpoints: publisherCheckpoints }),
     });
-    return publisher.catchUp();
+    return publisher.catchUp(signal);
   };
   return {
     config,

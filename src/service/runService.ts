@@ -6,7 +6,7 @@ export interface ServiceOptions {
   log: EventLog;
   promoter: Promoter;
   /** Publishes what was promoted; resolves with how many snapshots went out. */
-  publish: () => Promise<number>;
+  publish: (signal?: AbortSignal) => Promise<number>;
   signal?: AbortSignal;
   /** Longest idle wait, so deadlines expire on time with no new events. @defaultValue 1000 */
   idleMs?: number;
@@ -45,8 +45,8 @@ export const runService = async (options: ServiceOptions): Promise<void> => {
     let round: PromotionRound, published: number;
     try {
       // One pass, then publish: what it promoted goes out before the next pass starts.
-      round = await promoter.runPass();
-      published = await publish();
+      round = await promoter.runPass(signal);
+      published = await publish(signal);
     } catch (error) {
       if (!isTransient(error)) throw error;
       onRetry?.(error);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { openBranch } from '../../src/sdk/openBranch';
-import { openCaughtUp } from '../../src/cli/catchUp';
+import { catchUpProgress, openCaughtUp } from '../../src/cli/catchUp';
 import { loadConfig } from '../../src/service/config';
 import { tempDir } from '../support/tempDir';
 
@@ -67,5 +67,17 @@ describe('catching the projections up before a command answers', () => {
     expect(service.promoter.position()).toBe(60);
     await service.close();
     expect(lines).toEqual([]);
+  });
+
+  it('says it stopped, not that it caught up, when it ends short of the log’s end', () => {
+    const lines: string[] = [];
+    const progress = catchUpProgress({ out: (l) => lines.push(l), everyMs: 0 });
+    progress.start(1000, 5000);
+    progress.onApplied(2000);
+    progress.finish();
+    expect(lines.map((l) => l.replace(/ in .* s \(.*\/s\)/, ''))).toEqual([
+      'catching up with the log: 1,000 events applied, at log position 2000 of 5000',
+      'stopped catching up: 1,000 events applied, at log position 2000 of 5000',
+    ]);
   });
 });
