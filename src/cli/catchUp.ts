@@ -27,10 +27,10 @@ export const catchUpProgress = ({ out = toStderr, everyMs = 1000 }: CatchUpOptio
   const line = (what: string) => {
     const seconds = (appliedAt - started) / 1000;
     const applied = position - from;
-    return `${what}: ${applied.toLocaleString('en-US')} events applied in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')}/s), at log position ${position} of ${end}`;
+    return `${what}: ${applied.toLocaleString('en-US')} events applied in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001)).toLocaleString('en-US')}/s), at log position ${position}${end > 0 ? ` of ${end}` : ''}`;
   };
   return {
-    /** Where the projections stood before catching up, and where the log ended then. */
+    /** Where the projections stood before catching up, and where the log ended then (0: unknown). */
     start: (at: number, logEnd: number) => {
       from = position = at;
       end = logEnd;

@@ -62,7 +62,8 @@ export const serveCommand = async (
   let lastLine = 0;
   let stopMetrics = async () => {};
   try {
-    catchUp.start(service.promoter.position(), await service.log.endPosition());
+    // Only for the progress lines: a log not up yet is the rounds' to wait for, not a failure.
+    catchUp.start(service.promoter.position(), await service.log.endPosition().catch(() => 0));
     stopMetrics = await serveMetrics(service, stop.signal, out);
     await runService({
       log: service.log,

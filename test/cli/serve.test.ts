@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/events/eventLog';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
@@ -17,23 +18,24 @@ interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `driftless serve` on the file; resolves once it printed its start line. */
-const serve = (path: string, worker: string) =>
+/** Starts `driftless serve`; resolves once it printed `ready` (its start line by default). */
+const serveWith = (args: string[], ready = 'driftless serve:') =>
   new Promise<Served>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...TSX, MAIN, 'serve', '--log', `sqlite:${path}`, '--worker', worker],
-      { env: { ...process.env, DRIFTLESS_ENTITIES: ENTITIES, DRIFTLESS_POLL_MS: '10' } },
-    );
+    const child = spawn(process.execPath, [...TSX, MAIN, 'serve', ...args], {
+      env: { ...process.env, DRIFTLESS_ENTITIES: ENTITIES, DRIFTLESS_POLL_MS: '10' },
+    });
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', r));
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
-      if (err.includes('driftless serve:')) resolve({ child, stderr: () => err, exited });
+      if (err.includes(ready)) resolve({ child, stderr: () => err, exited });
     });
     child.on('error', reject);
     void exited.then((code) => reject(new Error(`serve exited ${String(code)} early: ${err}`)));
   });
+
+const serve = (path: string, worker: string) =>
+  serveWith(['--log', `sqlite:${path}`, '--worker', worker]);
 
 /** Totals from the line serve prints when it stops. */
 const totals = (stderr: string) => {
@@ -57,6 +59,24 @@ const outcomes = (events: readonly RecordedEvent[]) => {
 };
 
 describe('driftless serve', () => {
+  it('waits for a log that is not up yet, retrying each round, and still stops cleanly', async () => {
+    const dir = tempDir('serve-down');
+    // A port nothing listens on: EventStoreDB not started yet.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as AddressInfo;
+        server.close(() => resolve(p));
+      });
+    });
+    const args = ['--log', `esdb://127.0.0.1:${port}?tls=false`, '--state', dir.file('s.sqlite')];
+    const served = await serveWith(args, 'round failed, retrying');
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toMatch(/round failed, retrying: .*EventStoreDB unavailable/);
+    expect(served.stderr()).toMatch(/stopped; in total promoted 0/);
+    dir.remove();
+  }, 60_000);
+
   it('two promoter processes with overlapping assignments settle each branch once and promote no version twice', async () => {
     const dir = tempDir('serve');
     const path = dir.file('shared.sqlite');
