@@ -143,4 +143,43 @@ describe('snapshot consumer SDK', () => {
     ]);
     expect(BigInt(later[0]!.source.offset)).toBeGreaterThan(BigInt(last.offset));
   });
+
+  it('dead-letters a snapshot its handler keeps failing on, with the error, and goes on with the rest', async () => {
+    const { chains, prefix } = await published(dir.file('c.sqlite'), 3, 4);
+    const received: ReceivedSnapshot[] = [];
+    let tries = 0;
+    let refused: string | undefined;
+    const consumer = await createSnapshotConsumer({
+      brokers,
+      prefix,
+      groupId: `g-${prefix}`,
+      entityTypes: ['invoice'],
+      handlerRetry: { attempts: 3, initialDelayMs: 10 },
+      handler: (s) => {
+        if (s.entity.id === 'INV-2' && s.depth === 2) {
+          tries += 1;
+          refused = s.versionId;
+          throw new Error('the ledger refuses it');
+        }
+        received.push(s);
+      },
+      ...quiet,
+    });
+    await eventually(() => consumer.stats().received === 12, 'all 12 records');
+    await eventually(() => consumer.stats().deadLettered === 1, 'the dead letter');
+    await consumer.stop();
+
+    expect(tries).toBe(3);
+    expect(chains.get('INV-2')).toContain(refused);
+    expect(byEntity(received)).toEqual(
+      new Map([...chains].map(([id, versions]) => [id, versions.filter((v) => v !== refused)])),
+    );
+    expect(consumer.stats()).toEqual({ received: 12, delivered: 11, dropped: 0, deadLettered: 1 });
+    const [dead] = await readTopics(brokers, [`${prefix}.dead-letter`]);
+    expect(dead).toMatchObject({
+      key: 'INV-2',
+      headers: { 'dlq-reason': 'handler failed 3 times: the ledger refuses it' },
+    });
+    expect(dead!.headers.versionId).toBe(refused);
+  });
 });

@@ -6,6 +6,7 @@ import {
   type EachBatchPayload,
   type KafkaMessage,
 } from 'kafkajs';
+import type { RetryPolicy } from '../../sdk/retry';
 import { acceptSnapshot, type ReceivedSnapshot } from './acceptSnapshot';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
 import { BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
@@ -33,17 +34,26 @@ export interface SnapshotConsumerOptions extends KafkaConnection {
   deadLetterTopic?: TopicSettings;
   /** How long to wait for the snapshot topics to exist (the publisher creates them). @defaultValue 60000 */
   waitForTopicsMs?: number;
+  /**
+   * How often the handler is tried on one snapshot, the pause before the second try doubling
+   * after each. A snapshot it still fails on goes to the dead-letter topic with the last error,
+   * and consumption goes on: one snapshot the handler cannot take never holds up the others.
+   * @defaultValue { attempts: 5, initialDelayMs: 100 }
+   */
+  handlerRetry?: RetryPolicy;
 }
+
+const HANDLER_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 100 };
 
 /** What the consumer did so far. */
 export interface ConsumerStats {
   /** Records read. */
   received: number;
-  /** Snapshots given to the handler. */
+  /** Snapshots the handler took. */
   delivered: number;
   /** Versions at or below the depth already applied for their entity (repeats and stale ones). */
   dropped: number;
-  /** Records sent to the dead-letter topic. */
+  /** Records sent to the dead-letter topic: not snapshots, or snapshots the handler failed on. */
   deadLettered: number;
 }
 
@@ -133,7 +143,30 @@ export const createSnapshotConsumer = async (
     stats.deadLettered += 1;
   };
 
-  const handle = async (topic: string, partition: number, m: KafkaMessage) => {
+  /** Undefined once the handler took it; why not, after its last attempt failed. */
+  const deliver = async (snapshot: ReceivedSnapshot, batch: EachBatchPayload) => {
+    const { attempts, initialDelayMs } = options.handlerRetry ?? HANDLER_RETRY;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await options.handler(snapshot);
+        return undefined;
+      } catch (error) {
+        // Leaving the group: the snapshot stays uncommitted, for whoever takes the partition.
+        if (!batch.isRunning()) throw error;
+        const text = error instanceof Error ? error.message : String(error);
+        if (attempt >= attempts) return `handler failed ${attempt} times: ${text}`;
+        await new Promise((r) => setTimeout(r, initialDelayMs * 2 ** (attempt - 1)));
+        await batch.heartbeat();
+      }
+    }
+  };
+
+  const handle = async (
+    topic: string,
+    partition: number,
+    m: KafkaMessage,
+    payload: EachBatchPayload,
+  ) => {
     stats.received += 1;
     const source = { topic, partition, offset: m.offset };
     const accepted = acceptSnapshot(m.value, source, typeOf.get(topic) ?? '');
@@ -141,7 +174,8 @@ export const createSnapshotConsumer = async (
     const snapshot = accepted.right;
     const last = applied.get(entityKey(snapshot));
     if (last !== undefined && snapshot.depth <= last) return void (stats.dropped += 1);
-    await options.handler(snapshot);
+    const failure = await deliver(snapshot, payload);
+    if (failure !== undefined) return deadLetter(topic, partition, m, failure);
     applied.set(entityKey(snapshot), snapshot.depth);
     stats.delivered += 1;
   };
@@ -150,7 +184,7 @@ export const createSnapshotConsumer = async (
     const { batch } = payload;
     for (const m of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) return;
-      await handle(batch.topic, batch.partition, m);
+      await handle(batch.topic, batch.partition, m, payload);
       payload.resolveOffset(m.offset);
       await payload.heartbeat();
     }
