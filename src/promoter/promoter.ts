@@ -1,5 +1,5 @@
 import type { DriftlessEvent } from '../events/catalogue';
-import { VersionConflictError } from '../events/errors';
+import { ValidationError, VersionConflictError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { createIdGenerator } from '../events/ids';
 import { newEvent } from '../events/newEvent';
@@ -12,11 +12,11 @@ import { gateLookups } from '../projections/gateLookups';
 import { lineage } from '../projections/lineage';
 import { passReads } from '../projections/passReads';
 import { createProcessor } from '../projections/processor';
-import type { ProjectionStore } from '../projections/projectionStore';
+import type { BranchRow, ProjectionStore } from '../projections/projectionStore';
 import { referenceGraph } from '../projections/referenceGraph';
 import type { GateOptions } from '../validators/gateInput';
 import { dueSeals } from './phaseSeals';
-import { promotionEvents, type PromotionContext } from './promotionEvents';
+import { promotionEvents, unrecordable, type PromotionContext } from './promotionEvents';
 import { entityKey, trackedLookups } from './trackedLookups';
 import { assignedTo, type WorkerAssignment } from './workerAssignment';
 
@@ -69,6 +69,7 @@ export interface Promoter {
 }
 
 interface Settlement {
+  branch: BranchRow;
   entity: EntityRef;
   stream: string;
   events: DriftlessEvent[];
@@ -126,6 +127,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
       if (waits) continue;
       const stream = streams.entity(branch.entity);
       pass.push({
+        branch,
         entity: branch.entity,
         stream,
         events,
@@ -135,18 +137,32 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     return pass;
   });
 
+  /** Appends a settlement; resolves with the type of its outcome as recorded. */
+  const record = async (s: Settlement): Promise<DriftlessEvent['type']> => {
+    const options = { expectedRevision: s.expectedRevision };
+    try {
+      await log.append(s.stream, s.events, options);
+      return s.events.at(-1)!.type;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // The log refused the outcome (over its event size limit, say): it wrote nothing, so the
+      // revision still holds for a quarantine that says why. One branch never stops the promoter.
+      const outcome = s.events.at(-1)!;
+      await log.append(s.stream, [unrecordable(ctx, s.branch, outcome, error)], options);
+      return 'BranchQuarantined';
+    }
+  };
+
   const settle = async (round: PromotionRound, touched: Map<string, EntityRef>, passes: number) => {
     for (let n = 0; n < passes; n++) {
       // The next branch of each entity must see the last pass's outcomes before it is reconciled.
       if (n > 0) await processor.catchUp();
       const pass = planPass();
       if (pass.length === 0) return;
-      const results = await Promise.allSettled(
-        pass.map((s) => log.append(s.stream, s.events, { expectedRevision: s.expectedRevision })),
-      );
+      const results = await Promise.allSettled(pass.map(record));
       let settled = 0;
       results.forEach((result, i) => {
-        const { entity, events } = pass[i]!;
+        const { entity } = pass[i]!;
         if (result.status === 'rejected') {
           if (!(result.reason instanceof VersionConflictError)) throw result.reason;
           round.lostRaces += 1;
@@ -154,7 +170,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
         }
         settled += 1;
         touched.set(entityKey(entity), entity);
-        if (events.at(-1)!.type === 'VersionPromoted') round.promoted += 1;
+        if (result.value === 'VersionPromoted') round.promoted += 1;
         else round.quarantined += 1;
       });
       // Every append lost to another promoter: its outcomes are in the log, leave them be.

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { DriftlessEvent } from '../events/catalogue';
+import type { ValidationError } from '../events/errors';
 import { versionHash } from '../events/hash';
 import type { IdGenerator } from '../events/ids';
 import { newEvent } from '../events/newEvent';
@@ -74,6 +75,27 @@ const quarantined = (
       : { candidate: candidate.doc, decisions: candidate.decisions }),
   };
   return newEvent('BranchQuarantined', data, metaFor(ctx, branch));
+};
+
+/**
+ * The quarantine recorded instead of an outcome the log refused (over its event size limit,
+ * say): why, and the codes the gate had found, without candidate or decisions, so that it fits.
+ */
+export const unrecordable = (
+  ctx: PromotionContext,
+  branch: BranchRow,
+  refused: DriftlessEvent,
+  error: ValidationError,
+): DriftlessEvent => {
+  const why = error.issues
+    .map((i) => `${i.message} (expected ${i.expected}, received ${i.received})`)
+    .join('; ');
+  const found =
+    refused.type === 'BranchQuarantined'
+      ? `; the gate had found ${[...new Set(refused.data.violations.map((v) => v.code))].join(', ')}`
+      : '';
+  const message = `the log refused its ${refused.type}: ${why}${found}; recorded without candidate and decisions`;
+  return quarantined(ctx, branch, [{ code: 'SCHEMA_INVALID', path: '', message }]);
 };
 
 /**

@@ -59,4 +59,40 @@ describe('a poison event reaching the promoter', () => {
     await log.close();
     dir.remove();
   });
+
+  it('quarantines a branch whose outcome the log refuses (over its size limit), saying why, and goes on', async () => {
+    const notes = defineEntity({ type: 'note', schema: z.object({}).catchall(z.string()) });
+    const dir = tempDir('oversize');
+    const log = createSqliteEventLog({ path: dir.file('log.sqlite'), maxEventBytes: 50_000 });
+    const write = async (id: string, sizes: number[]) => {
+      const b = await openBranch({ log, entity: { type: 'note', id }, phase: 'p', actor: 'a' });
+      for (const [i, size] of sizes.entries()) await b.set(`/f${i}`, 'x'.repeat(size)).save();
+      await b.commit();
+      return b.branchId;
+    };
+    // Each mutation fits; the promoted document (and a quarantine carrying it) would not.
+    const big = await write('N-1', [30_000, 30_000]);
+    const small = await write('N-2', [10]);
+    const store = openProjectionStore(dir.file('log.sqlite'));
+    const promoter = createPromoter({ log, store, registry: createRegistry([notes]) });
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 1 });
+    expect(store.branch(small)?.status).toBe('promoted');
+    expect(showQuarantine(store, big)).toMatchObject({
+      violations: [
+        {
+          code: 'SCHEMA_INVALID',
+          path: '',
+          message: expect.stringMatching(
+            /^the log refused its VersionPromoted: event too large \(expected at most 50000 bytes, received \d+ bytes\); recorded without candidate and decisions$/,
+          ) as string,
+        },
+      ],
+      candidate: null,
+      decisions: [],
+    });
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 0, quarantined: 0 });
+    store.close();
+    await log.close();
+    dir.remove();
+  });
 });
