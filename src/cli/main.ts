@@ -31,14 +31,14 @@ ${AUDIT_USAGE}
 Configuration of serve, quarantine and the audit commands (flags override environment,
 environment overrides file):
   --config FILE          JSON file with log, state, entities, worker, pollMs, maxStaleness,
-                         metricsPort, kafka*
+                         maxEventBytes, metricsPort, kafka*
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite), or an EventStoreDB
                          connection string: esdb://host:2113?tls=false (TLS: esdb://user:pass@host:2113)
   --state, DRIFTLESS_STATE   with EventStoreDB: the SQLite file of projections and topic, a
                          cache rebuilt from the log (default ./driftless-state.sqlite)
   --entities, DRIFTLESS_ENTITIES   module whose \`entities\` export lists the entity types
   DRIFTLESS_WORKER i/N, DRIFTLESS_POLL_MS (default 50), DRIFTLESS_MAX_STALENESS,
-  DRIFTLESS_METRICS_PORT
+  DRIFTLESS_MAX_EVENT_BYTES (default 1048576), DRIFTLESS_METRICS_PORT
   DRIFTLESS_KAFKA_BROKERS host:port,...  publish to Kafka; then DRIFTLESS_KAFKA_PREFIX (default
     driftless), DRIFTLESS_KAFKA_MODE at-least-once|exactly-once, DRIFTLESS_KAFKA_PARTITIONS
     (default 6), DRIFTLESS_KAFKA_REPLICATION, DRIFTLESS_KAFKA_QUARANTINE true|false`;

@@ -33,6 +33,8 @@ export interface ServiceConfig {
   pollMs: number;
   /** The gate's STALE_BASE limit, in promotions behind the head. */
   maxStaleness?: number;
+  /** The largest event the service appends (its outcomes). @defaultValue 1 MiB */
+  maxEventBytes?: number;
   /** `driftless serve` serves drift metrics on this port at `/metrics` (0: any free port). */
   metricsPort?: number;
   /** Publish to Kafka instead of the embedded topic. */
@@ -75,6 +77,7 @@ const settings = z.strictObject({
   worker: worker.optional(),
   pollMs: count.default(50),
   maxStaleness: count.optional(),
+  maxEventBytes: count.min(1).optional(),
   metricsPort: count.max(65535).optional(),
   ...KAFKA_SETTINGS,
 });
@@ -87,6 +90,7 @@ export const ENV_NAMES = {
   worker: 'DRIFTLESS_WORKER',
   pollMs: 'DRIFTLESS_POLL_MS',
   maxStaleness: 'DRIFTLESS_MAX_STALENESS',
+  maxEventBytes: 'DRIFTLESS_MAX_EVENT_BYTES',
   metricsPort: 'DRIFTLESS_METRICS_PORT',
   ...KAFKA_ENV_NAMES,
 } as const;
@@ -160,13 +164,24 @@ export const loadConfig = (
       }),
       'invalid configuration',
     );
-  const { log, entities, state, worker, pollMs, maxStaleness, metricsPort, ...kafka } = parsed.data;
+  const {
+    log,
+    entities,
+    state,
+    worker,
+    pollMs,
+    maxStaleness,
+    maxEventBytes,
+    metricsPort,
+    ...kafka
+  } = parsed.data;
   const publishTo = kafkaSettings(kafka, sources);
   const located: LogLocation = log.kind === 'sqlite' ? { ...log, path: resolve(log.path) } : log;
   return {
     pollMs,
     ...(worker === undefined ? {} : { worker }),
     ...(maxStaleness === undefined ? {} : { maxStaleness }),
+    ...(maxEventBytes === undefined ? {} : { maxEventBytes }),
     ...(metricsPort === undefined ? {} : { metricsPort }),
     ...(publishTo === undefined ? {} : { kafka: publishTo }),
     log: located,

@@ -33,14 +33,22 @@ export interface OpenService {
  * that every command on a SQLite log, and every `--jobs` part, would otherwise pay.
  */
 export const openLog = async (
-  config: Pick<ServiceConfig, 'log' | 'pollMs'>,
+  config: Pick<ServiceConfig, 'log' | 'pollMs' | 'maxEventBytes'>,
   options: { inlineCheckpoints?: boolean } = {},
-): Promise<EventLog> =>
-  config.log.kind === 'sqlite'
-    ? createSqliteEventLog({ path: config.log.path, pollIntervalMs: config.pollMs, ...options })
+): Promise<EventLog> => {
+  const limit = config.maxEventBytes === undefined ? {} : { maxEventBytes: config.maxEventBytes };
+  return config.log.kind === 'sqlite'
+    ? createSqliteEventLog({
+        path: config.log.path,
+        pollIntervalMs: config.pollMs,
+        ...limit,
+        ...options,
+      })
     : (await import('../events/esdb/eventStoreDbEventLog')).createEventStoreDbEventLog({
         connectionString: config.log.connectionString,
+        ...limit,
       });
+};
 
 const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
   (await import('../publishers/kafka/kafkaSink')).createKafkaSink({

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../src/events/errors';
 import { describeLog, loadConfig } from '../../src/service/config';
+import { openLog } from '../../src/service/openService';
+import { mutated, newId } from '../support/events';
 import { tempDir } from '../support/tempDir';
 
 describe('service configuration', () => {
@@ -29,7 +31,12 @@ describe('service configuration', () => {
 
   it('lets environment variables override the file, and flags override both', () => {
     const config = loadConfig(
-      { DRIFTLESS_WORKER: '0/2', DRIFTLESS_POLL_MS: '5', DRIFTLESS_MAX_STALENESS: '3' },
+      {
+        DRIFTLESS_WORKER: '0/2',
+        DRIFTLESS_POLL_MS: '5',
+        DRIFTLESS_MAX_STALENESS: '3',
+        DRIFTLESS_MAX_EVENT_BYTES: '4194304',
+      },
       { config: file({ entities: '/abs/types.js', worker: '1/3' }), worker: '1/2' },
     );
     expect(config).toMatchObject({
@@ -37,6 +44,7 @@ describe('service configuration', () => {
       worker: { index: 1, count: 2 },
       pollMs: 5,
       maxStaleness: 3,
+      maxEventBytes: 4_194_304,
     });
     expect(config.log).toEqual({ kind: 'sqlite', path: join(process.cwd(), 'driftless.sqlite') });
     expect(config.state).toBe(join(process.cwd(), 'driftless.sqlite'));
@@ -45,7 +53,7 @@ describe('service configuration', () => {
   it('reports every wrong setting at once, by the name it was given under', () => {
     const attempt = () =>
       loadConfig(
-        { DRIFTLESS_POLL_MS: 'soon', DRIFTLESS_LOG: 'esdb:/' },
+        { DRIFTLESS_POLL_MS: 'soon', DRIFTLESS_LOG: 'esdb:/', DRIFTLESS_MAX_EVENT_BYTES: '0' },
         { worker: '3', config: file({ entities: 'x.js', maxStaleness: -1, colour: 'red' }) },
       );
     expect(attempt).toThrow(ValidationError);
@@ -58,6 +66,7 @@ describe('service configuration', () => {
     expect(issues).toEqual([
       '--worker is invalid',
       'DRIFTLESS_LOG is invalid',
+      'DRIFTLESS_MAX_EVENT_BYTES is invalid',
       'DRIFTLESS_POLL_MS is invalid',
       'maxStaleness is invalid',
       'unknown setting "colour"',
@@ -68,6 +77,21 @@ describe('service configuration', () => {
     expect(() => loadConfig({}, { config: dir.file('missing.json') })).toThrow(
       /at "\/config".*missing\.json/,
     );
+  });
+
+  it('gives the log it opens the configured event size limit', async () => {
+    const config = loadConfig(
+      { DRIFTLESS_MAX_EVENT_BYTES: '2000' },
+      { log: `sqlite:${dir.file('limit.sqlite')}`, entities: 'x.js' },
+    );
+    const log = await openLog(config);
+    const fits = [mutated(newId(), 1)];
+    await expect(log.append('s-fits', fits, { expectedRevision: 'any' })).resolves.toBeDefined();
+    const big = [mutated(newId(), 1, [{ op: 'set', path: '/a', value: 'x'.repeat(3000) }])];
+    await expect(log.append('s-big', big, { expectedRevision: 'any' })).rejects.toThrow(
+      /event too large \(expected at most 2000 bytes/,
+    );
+    await log.close();
   });
 
   it('selects EventStoreDB by its connection string, with the projections in a state file', () => {
