@@ -1,6 +1,6 @@
 import type { DriftlessEvent } from '../events/catalogue';
-import { ValidationError } from '../events/errors';
-import type { EventLog } from '../events/eventLog';
+import { StreamNotFoundError, ValidationError } from '../events/errors';
+import type { EventLog, RecordedEvent } from '../events/eventLog';
 import { mutationDigest } from '../events/hash';
 import { createIdGenerator, type IdGenerator } from '../events/ids';
 import { newEvent } from '../events/newEvent';
@@ -52,13 +52,31 @@ export interface BranchWriter {
   abandon(reason: string): Promise<void>;
 }
 
-/** The head version of an entity, read from the end of its stream; null when none. */
-export const headOf = async (log: EventLog, stream: string): Promise<string | null> => {
-  const events = await log
-    .readStream(stream, { direction: 'backwards', from: 'end', limit: 1000 })
-    .catch(() => []);
-  const last = events.find((e) => e.type === 'VersionPromoted');
-  return last?.type === 'VersionPromoted' ? last.data.versionId : null;
+/**
+ * The head version of an entity: the last VersionPromoted of its stream, read from the end a
+ * page at a time; null when it has none. Only a missing stream means none: a log that failed
+ * to answer is retried, and its error thrown, never taken for "no head".
+ */
+export const headOf = async (
+  log: EventLog,
+  stream: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<string | null> => {
+  const PAGE = 1000;
+  for (let from: number | 'end' = 'end'; ;) {
+    const start: number | 'end' = from;
+    const page: RecordedEvent[] = await withRetry(
+      () => log.readStream(stream, { direction: 'backwards', from: start, limit: PAGE }),
+      retry,
+    ).catch((error: unknown) => {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    });
+    const last = page.find((e) => e.type === 'VersionPromoted');
+    if (last?.type === 'VersionPromoted') return last.data.versionId;
+    if (page.length < PAGE || page.at(-1)!.revision === 0) return null;
+    from = page.at(-1)!.revision - 1;
+  }
 };
 
 /**
@@ -71,7 +89,8 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   const streams = options.streams ?? streamNames();
   const ids = options.ids ?? createIdGenerator();
   const from = options.from ?? 'head';
-  const baseVersionId = from === 'head' ? await headOf(log, streams.entity(entity)) : from;
+  const baseVersionId =
+    from === 'head' ? await headOf(log, streams.entity(entity), options.retry) : from;
   const branchId = ids();
   const stream = streams.branch(branchId);
   let revision: number | 'no_stream' = 'no_stream';

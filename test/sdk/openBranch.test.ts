@@ -1,6 +1,7 @@
 import { LogUnavailableError, ValidationError } from '../../src/events/errors';
 import type { EventLog } from '../../src/events/eventLog';
 import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
+import { newEvent } from '../../src/events/newEvent';
 import { streamNames } from '../../src/events/streams';
 import { z } from 'zod';
 import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
@@ -216,5 +217,49 @@ describe('branch writer SDK', () => {
       'BranchOpened',
       'BranchAbandoned',
     ]);
+  });
+
+  /** A log with one promoted version of INV-1, and its id. */
+  const promotedOnce = async () => {
+    const log = createMemoryEventLog();
+    const first = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+    });
+    await first.set('/total', 1).commit();
+    const store = openProjectionStore(':memory:');
+    await createPromoter({ log, store, registry: createRegistry([invoice]), streams }).runOnce();
+    return { log, head: store.head(INV)!.versionId };
+  };
+
+  it('opens from the head even when over a thousand entity events followed it', async () => {
+    const { log, head } = await promotedOnce();
+    const seals = Array.from({ length: 1005 }, (_, i) =>
+      newEvent('PhaseSealed', { entity: INV, phase: `p${i}`, versionId: head }, { actor: 'ops' }),
+    );
+    await log.append(streams.entity(INV), seals, { expectedRevision: 'any' });
+    const branch = await openBranch({ log, entity: INV, phase: 'p', actor: 'a', streams });
+    expect(branch.baseVersionId).toBe(head);
+  });
+
+  it('never takes a log that failed to answer for an entity with no head', async () => {
+    const { log, head } = await promotedOnce();
+    let failures = 1;
+    const flaky: EventLog = {
+      ...log,
+      readStream: async (stream, options) => {
+        if (failures-- > 0) throw new LogUnavailableError('connection reset');
+        return log.readStream(stream, options);
+      },
+    };
+    const open = () =>
+      openBranch({ log: flaky, entity: INV, phase: 'p', actor: 'a', streams, retry: fast });
+    expect((await open()).baseVersionId).toBe(head); // retried
+    failures = 100;
+    await expect(open()).rejects.toThrow(LogUnavailableError); // not a branch of nothing
   });
 });
