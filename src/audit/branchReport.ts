@@ -3,6 +3,7 @@ import type { EventLog } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { Violation } from '../validators/violation';
+import { readOrNothing } from './replaySource';
 
 export type BranchOutcome =
   | { status: 'open' }
@@ -57,7 +58,7 @@ export const branchReport = async (options: {
   const opened = own[0];
   if (opened?.type !== 'BranchOpened') throw unknownBranch(branchId);
   const { entity, phase, actor, baseVersionId } = opened.data;
-  const entityEvents = await log.readStream(streams.entity(entity)).catch(() => []);
+  const entityEvents = await readOrNothing(log, streams.entity(entity));
   let ordinal = 0;
   const ordinals = new Map<string, number>();
   for (const e of entityEvents)

@@ -52,7 +52,12 @@ export const branchActors = (log: EventLog, streams: StreamNames) => {
   return async (branchId: string): Promise<string> => {
     const cached = known.get(branchId);
     if (cached !== undefined) return cached;
-    const [first] = await log.readStream(streams.branch(branchId), { limit: 1 }).catch(() => []);
+    const [first] = await log
+      .readStream(streams.branch(branchId), { limit: 1 })
+      .catch((error: unknown) => {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      });
     const actor = first?.type === 'BranchOpened' ? first.data.actor : 'unknown';
     known.set(branchId, actor);
     return actor;

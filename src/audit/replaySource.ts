@@ -56,7 +56,8 @@ const unknownEntity = (entity: EntityRef) =>
     'unknown entity',
   );
 
-const readOrNothing = (log: EventLog, stream: string) =>
+/** A stream's events; none for a stream that does not exist. Any other failure is thrown. */
+export const readOrNothing = (log: EventLog, stream: string): Promise<RecordedEvent[]> =>
   log.readStream(stream).catch((error: unknown) => {
     if (error instanceof StreamNotFoundError) return [];
     throw error;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { blame } from '../../src/audit/blame';
 import { branchReport } from '../../src/audit/branchReport';
 import { lineageGraph, toDot, toMermaid } from '../../src/audit/lineageGraph';
-import { ValidationError } from '../../src/events/errors';
+import { LogUnavailableError, ValidationError } from '../../src/events/errors';
+import type { EventLog } from '../../src/events/eventLog';
 import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
 import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
 import { openProjectionStore } from '../../src/projections/projectionStore';
@@ -152,6 +153,21 @@ describe('branch report', () => {
     });
     await expect(branchReport({ log, branchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toThrow(
       /no such branch/,
+    );
+  });
+
+  it('fails, rather than answer wrongly, when the log does not answer', async () => {
+    const { log, writers } = await history();
+    const entityDown: EventLog = {
+      ...log,
+      readStream: async (stream, options) => {
+        if (stream.includes('-entity-')) throw new LogUnavailableError('connection reset');
+        return log.readStream(stream, options);
+      },
+    };
+    // It was promoted: without its entity's stream that cannot be told, so no "open" answer.
+    await expect(branchReport({ log: entityDown, branchId: writers.low.branchId })).rejects.toThrow(
+      LogUnavailableError,
     );
   });
 });
