@@ -1,8 +1,10 @@
 import { ValidationError } from '../events/errors';
 import { escapeSegment } from '../events/jsonPointer';
+import { streamNames } from '../events/streams';
 import {
   discardQuarantine,
   listQuarantine,
+  rejectedEvents,
   releaseQuarantine,
   showQuarantine,
   type QuarantineEntry,
@@ -28,8 +30,10 @@ const needed = (value: string | undefined, what: string, example: string): strin
 
 const value = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
 
+type Shown = QuarantineEntry & { rejectedEvents: ReturnType<typeof rejectedEvents> };
+
 /** `quarantine show` for a person: why it stayed out, what it decided, what it would have been. */
-const describe = (e: QuarantineEntry, branch: BranchRow | undefined) => {
+const describe = (e: Shown, branch: BranchRow | undefined) => {
   const codeWidth = Math.max(...e.violations.map((v) => v.code.length));
   const pathWidth = Math.max(...e.violations.map((v) => (v.path || '/').length));
   return [
@@ -40,6 +44,12 @@ const describe = (e: QuarantineEntry, branch: BranchRow | undefined) => {
     ...e.violations.map(
       (v) => `  ${v.code.padEnd(codeWidth)}  ${(v.path || '/').padEnd(pathWidth)}  ${v.message}`,
     ),
+    ...(e.rejectedEvents.length === 0
+      ? []
+      : [
+          'events of this branch the projections rejected',
+          ...e.rejectedEvents.map((r) => `  log position ${r.position}  ${r.type}  ${r.reason}`),
+        ]),
     `decisions${e.decisions.length === 0 ? ' (none)' : ''}`,
     ...e.decisions.map(
       (d) =>
@@ -85,7 +95,11 @@ export const quarantineCommand = async (
         );
         return 1;
       }
-      out(args.json ? JSON.stringify(entry) : describe(entry, store.branch(branchId)));
+      const shown = {
+        ...entry,
+        rejectedEvents: rejectedEvents(store, streamNames().branch(branchId)),
+      };
+      out(args.json ? JSON.stringify(shown) : describe(shown, store.branch(branchId)));
       return 0;
     }
     const reason = needed(args.reason, 'reason', '--reason "why"');

@@ -42,7 +42,13 @@ export const serveCommand = async (
 ): Promise<number> => {
   // The first round catches the projections up with the log: long on a fresh state file.
   const catchUp = catchUpProgress({ out });
-  const service = await openService(config, { onApplied: catchUp.onApplied });
+  const service = await openService(config, {
+    onApplied: catchUp.onApplied,
+    onRejected: (r) =>
+      out(
+        `rejected the event at log position ${r.position} (${r.type} on ${r.stream}): ${r.reason}`,
+      ),
+  });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

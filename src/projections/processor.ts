@@ -13,6 +13,16 @@ export interface ProcessorOptions {
   batchSize?: number;
   /** Called after each committed batch with the new checkpoint. */
   onProgress?: (position: number) => void;
+  /** Called for each event recorded in `rejected_events`, once its batch committed. */
+  onRejected?: (rejection: Rejection) => void;
+}
+
+/** An event the projections refused, and why. */
+export interface Rejection {
+  position: number;
+  stream: string;
+  type: string;
+  reason: string;
 }
 
 export interface Processor {
@@ -40,9 +50,15 @@ const isDriverError = (error: unknown) =>
  */
 export const createProcessor = (options: ProcessorOptions): Processor => {
   const { log, store, projections, name = 'projections', batchSize = 1000, onProgress } = options;
-  const reject = store.statement(
+  const insertRejection = store.statement(
     'INSERT OR REPLACE INTO rejected_events (position, stream, type, reason) VALUES (?, ?, ?, ?)',
   );
+  // Told once their batch committed: a batch that fails and is applied again tells nothing twice.
+  let rejected: Rejection[] = [];
+  const reject = (r: Rejection) => {
+    insertRejection.run(r.position, r.stream, r.type, r.reason);
+    rejected.push(r);
+  };
   const save = store.statement(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
   );
@@ -54,7 +70,12 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   const applyChecked = (raw: RecordedEvent, apply: (event: RecordedEvent) => void) => {
     const parsed = parseEvent({ type: raw.type, data: raw.data, metadata: raw.metadata });
     if (parsed._tag === 'Left')
-      return void reject.run(raw.position, raw.stream, String(raw.type), parsed.left.message);
+      return reject({
+        position: raw.position,
+        stream: raw.stream,
+        type: String(raw.type),
+        reason: parsed.left.message,
+      });
     apply(raw); // the checked event is raw's own type, data and metadata: no copy needed
   };
   const applyGuarded = (raw: RecordedEvent) => {
@@ -64,7 +85,7 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
       if (isDriverError(error)) throw error;
       const reason =
         error instanceof EventRejected ? error.message : `projection failed: ${String(error)}`;
-      reject.run(raw.position, raw.stream, raw.type, reason);
+      reject({ position: raw.position, stream: raw.stream, type: raw.type, reason });
     }
   };
   // Another process sharing the store may have applied some of these since they were read: the
@@ -81,12 +102,15 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   const guardedBatch = batchOf(applyGuarded);
   const commit = (events: readonly RecordedEvent[]) => {
     if (events.length === 0) return;
+    rejected = [];
     try {
       fastBatch(events);
     } catch (error) {
+      rejected = [];
       if (isDriverError(error)) throw error;
       guardedBatch(events);
     }
+    for (const r of rejected) options.onRejected?.(r);
     onProgress?.(events.at(-1)!.position);
   };
 

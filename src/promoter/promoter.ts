@@ -11,7 +11,7 @@ import { entityStreams } from '../projections/entityStreams';
 import { gateLookups } from '../projections/gateLookups';
 import { lineage } from '../projections/lineage';
 import { passReads } from '../projections/passReads';
-import { createProcessor } from '../projections/processor';
+import { createProcessor, type Rejection } from '../projections/processor';
 import type { BranchRow, ProjectionStore } from '../projections/projectionStore';
 import { referenceGraph } from '../projections/referenceGraph';
 import type { GateOptions } from '../validators/gateInput';
@@ -37,6 +37,8 @@ export interface PromoterOptions {
   actor?: string;
   /** Called with the log position after each batch of events the projections applied. */
   onApplied?: (position: number) => void;
+  /** Called for each event the projections refused (recorded in `rejected_events`). */
+  onRejected?: (rejection: Rejection) => void;
 }
 
 export interface PromotionRound {
@@ -91,6 +93,7 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
     store,
     projections: [branchState, lineage, referenceGraph(registry), entityStreams],
     ...(options.onApplied === undefined ? {} : { onProgress: options.onApplied }),
+    ...(options.onRejected === undefined ? {} : { onRejected: options.onRejected }),
   });
   const ctx: PromotionContext = {
     store,

@@ -4,6 +4,7 @@ import { newEvent } from '../events/newEvent';
 import type { EntityRef } from '../events/schemas/common';
 import type { Decision } from '../events/schemas/entityEvents';
 import { streamNames, type StreamNames } from '../events/streams';
+import type { Rejection } from '../projections/processor';
 import type { ProjectionStore } from '../projections/projectionStore';
 import type { JsonObject } from '../reconcilers/json';
 import type { Violation } from '../validators/violation';
@@ -40,6 +41,17 @@ export const showQuarantine = (
     Row | undefined;
   return row && toEntry(row);
 };
+
+/** Events of a stream the projections refused (a poison payload, say), in log order. */
+export const rejectedEvents = (
+  store: ProjectionStore,
+  stream: string,
+): Omit<Rejection, 'stream'>[] =>
+  store
+    .statement(
+      'SELECT position, type, reason FROM rejected_events WHERE stream = ? ORDER BY position',
+    )
+    .all(stream) as Omit<Rejection, 'stream'>[];
 
 export interface QuarantineAction {
   log: EventLog;

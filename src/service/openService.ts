@@ -77,7 +77,7 @@ const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
  */
 export const openService = async (
   config: ServiceConfig,
-  { onApplied }: Pick<PromoterOptions, 'onApplied'> = {},
+  { onApplied, onRejected }: Pick<PromoterOptions, 'onApplied' | 'onRejected'> = {},
 ): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
@@ -93,6 +93,7 @@ export const openService = async (
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
     ...(onApplied === undefined ? {} : { onApplied }),
+    ...(onRejected === undefined ? {} : { onRejected }),
   });
   const { kafka } = config;
   const publisherCheckpoints =

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/events/eventLog';
@@ -150,4 +151,47 @@ describe('driftless serve', () => {
     expect(records.map((r) => r.snapshot.versionId)).toEqual(versions.map((v) => v.data.versionId));
     dir.remove();
   }, 120_000);
+
+  it('says which event the projections rejected, and quarantine show lists it with its branch', async () => {
+    const dir = tempDir('serve-poison');
+    const path = dir.file('log.sqlite');
+    const log = createSqliteEventLog({ path });
+    const branch = await openBranch({
+      log,
+      entity: { type: 'invoice', id: 'INV-9' },
+      phase: 'p',
+      actor: 'a',
+    });
+    await branch.set('/total', 1).save();
+    await branch.set('/total', 2).commit();
+    await log.close();
+    // A buggy producer's payload behind a valid envelope.
+    const db = new Database(path);
+    const { position } = db
+      .prepare(
+        "UPDATE events SET data = json_set(data, '$.ops', 'DROP TABLE') WHERE type = 'MutationRecorded' AND json_extract(data, '$.seq') = 2 RETURNING position",
+      )
+      .get() as { position: number };
+    db.close();
+
+    const served = await serveWith(['--log', `sqlite:${path}`], 'quarantined 1');
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toMatch(
+      new RegExp(
+        `rejected the event at log position ${position} \\(MutationRecorded on driftless-branch-${branch.branchId}\\): .*/ops`,
+      ),
+    );
+    const shown = spawnSync(
+      process.execPath,
+      [...TSX, MAIN, 'quarantine', 'show', branch.branchId, '--log', `sqlite:${path}`],
+      { encoding: 'utf8', env: { ...process.env, DRIFTLESS_ENTITIES: ENTITIES } },
+    ).stdout;
+    expect(shown).toMatch(
+      new RegExp(
+        `\\nevents of this branch the projections rejected\\n {2}log position ${position} {2}MutationRecorded {2}.*/ops`,
+      ),
+    );
+    dir.remove();
+  }, 60_000);
 });

@@ -4,7 +4,9 @@ import { openDatabase } from '../../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { createMemoryEventLog } from '../../src/events/memory/memoryEventLog';
 import { z } from 'zod';
-import { defineEntity } from '../../src/projections/defineEntity';
+import { createRegistry, defineEntity } from '../../src/projections/defineEntity';
+import type { Rejection } from '../../src/projections/processor';
+import { createPromoter } from '../../src/promoter/promoter';
 import { openProjectionStore } from '../../src/projections/projectionStore';
 import { TSX } from '../support/childProcess';
 import { tempDir } from '../support/tempDir';
@@ -91,6 +93,41 @@ describe('ordered processor', () => {
       { reason: 'MutationRecorded for unknown branch 01ARZ3NDEKTSV4RRFFQ69G5FAV' },
     ]);
     expect(w.store.head(INV(1))?.versionId).toBe(v);
+  });
+
+  it('tells each rejected event once, after its batch committed, even when the batch was applied again', async () => {
+    const path = tempDir().file('log.sqlite');
+    const log = createSqliteEventLog({ path });
+    // In one batch: a garbage payload (refused by its schema) and then a mutation of a branch
+    // never opened (refused by a projection, which makes the batch go again, event by event).
+    openDatabase(path)
+      .prepare(
+        "INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES ('x-branch-1', 0, 'e1', 'MutationRecorded', '{\"seq\":\"one\"}', '{}')",
+      )
+      .run();
+    await log.append(
+      'test-branch-orphan',
+      [(await import('../support/events')).mutated('01ARZ3NDEKTSV4RRFFQ69G5FAV', 1)],
+      { expectedRevision: 'any' },
+    );
+    const told: Rejection[] = [];
+    const promoter = createPromoter({
+      log,
+      store: openProjectionStore(path),
+      registry: createRegistry([invoice]),
+      onRejected: (r) => told.push(r),
+    });
+    await promoter.catchUp();
+    expect(told).toEqual([
+      { position: 1, stream: 'x-branch-1', type: 'MutationRecorded', reason: expect.any(String) },
+      {
+        position: 2,
+        stream: 'test-branch-orphan',
+        type: 'MutationRecorded',
+        reason: 'MutationRecorded for unknown branch 01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      },
+    ]);
+    await log.close();
   });
 
   it('follows live appends after catching up, until stopped', async () => {
