@@ -2,9 +2,14 @@ import { parseArgs } from 'node:util';
 import { parseEntityRef } from '../audit/entityHistory';
 import { parseLogPoint } from '../audit/replaySource';
 import { parseWorker } from '../promoter/workerAssignment';
-import { loadConfig } from '../service/config';
 import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
-import { JSON_OPTION, SERVICE_OPTIONS, UsageError, wholeNumber } from './cliOptions';
+import {
+  existingLogConfig,
+  JSON_OPTION,
+  SERVICE_OPTIONS,
+  UsageError,
+  wholeNumber,
+} from './cliOptions';
 import { driftCommand } from './driftCommand';
 import { replayCommand, verifyCommand } from './replayCommands';
 
@@ -43,7 +48,7 @@ const parse = (args: string[], extra: Record<string, { type: 'string' }> = {}) =
         ([k, v]) => k in SERVICE_OPTIONS === service && v !== undefined,
       ),
     ) as Record<string, string>;
-  const service = loadConfig(process.env, pick(true));
+  const service = existingLogConfig(pick(true));
   const serviceFlags = pick(true);
   return {
     service,

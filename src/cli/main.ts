@@ -3,9 +3,15 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { ValidationError } from '../events/errors';
 import { isEsdbConnectionString } from '../events/esdb/connectionString';
-import { loadConfig } from '../service/config';
 import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './auditArgs';
-import { SERVICE_OPTIONS, UsageError, wholeNumber } from './cliOptions';
+import {
+  creatable,
+  existingLogConfig,
+  SERVICE_OPTIONS,
+  serviceConfig,
+  UsageError,
+  wholeNumber,
+} from './cliOptions';
 
 const USAGE = `Usage: driftless <command> [options]
 
@@ -74,7 +80,7 @@ const run = async (argv: string[]): Promise<number> => {
         json: values.json,
         seed: wholeNumber('seed', values.seed, 42),
         invoices: wholeNumber('invoices', values.invoices, 200, 1),
-        ...demoLog(values.log, values.db ?? 'driftless-demo.sqlite'),
+        ...demoLog(values.log, creatable(values.db ?? 'driftless-demo.sqlite', 'the demo file')),
       });
     }
     case 'serve': {
@@ -85,7 +91,7 @@ const run = async (argv: string[]): Promise<number> => {
       });
       const { 'metrics-port': metricsPort, ...flags } = values;
       const { serveCommand } = await import('./serveCommand');
-      return serveCommand(loadConfig(process.env, { ...flags, metricsPort }));
+      return serveCommand(serviceConfig({ ...flags, metricsPort }));
     }
     case 'quarantine': {
       const { values, positionals } = parseArgs({
@@ -106,7 +112,7 @@ const run = async (argv: string[]): Promise<number> => {
           `quarantine expects list | show <branch> | release <branch> | discard <branch>, got "${positionals.join(' ')}"`,
         );
       const { quarantineCommand } = await import('./quarantineCommand');
-      return quarantineCommand(loadConfig(process.env, config), {
+      return quarantineCommand(existingLogConfig(config), {
         action: action as (typeof QUARANTINE_ACTIONS)[number],
         json,
         by: by ?? userInfo().username,

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TSX } from '../support/childProcess';
 import { tempDir } from '../support/tempDir';
@@ -42,6 +43,22 @@ describe('driftless CLI', () => {
     [['demo', '--seed', 'abc'], /--seed expects a whole number, got "abc"/],
     [['demo', '--invoices', '0'], /--invoices expects 1 or more, got "0"/],
     [['demo', '--colour'], /Unknown option '--colour'/],
+    [
+      ['demo', '--db', 'no-such-dir/d.sqlite'],
+      /cannot create the demo file at no-such-dir\/d\.sqlite: the directory .*no-such-dir does not exist/,
+    ],
+    [
+      ['serve', '--log', 'sqlite:no-such-dir/l.sqlite', '--entities', 'x.js'],
+      /cannot create the log at .*no-such-dir\/l\.sqlite: the directory/,
+    ],
+    [
+      ['quarantine', 'list', '--log', 'sqlite:typo.sqlite', '--entities', 'x.js'],
+      /no log at .*typo\.sqlite: this command reads an existing one/,
+    ],
+    [
+      ['blame', 'invoice/INV-1', '/total', '--log', 'sqlite:typo.sqlite', '--entities', 'x.js'],
+      /no log at .*typo\.sqlite/,
+    ],
   ])(
     'refuses %p with one line and exit code 2',
     (args, message) => {
@@ -49,6 +66,8 @@ describe('driftless CLI', () => {
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(message);
+      // A mistyped path creates nothing.
+      expect(existsSync(join(dir.path, 'typo.sqlite'))).toBe(false);
     },
     30_000,
   );
