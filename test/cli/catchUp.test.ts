@@ -1,30 +1,10 @@
 import { join } from 'node:path';
-import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
-import { openBranch } from '../../src/sdk/openBranch';
 import { catchUpProgress, openCaughtUp } from '../../src/cli/catchUp';
 import { loadConfig } from '../../src/service/config';
 import { tempDir } from '../support/tempDir';
+import { writeBranches } from '../support/writeBranches';
 
 const ENTITIES = join(__dirname, '..', 'support', 'testEntities.ts');
-
-/** `n` committed branches (three events each) written straight to the log: no promoter saw them. */
-const writeBranches = async (path: string, n: number) => {
-  const log = createSqliteEventLog({ path });
-  for (let i = 0; i < n; i += 100)
-    await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
-        const branch = await openBranch({
-          log,
-          entity: { type: 'invoice', id: `INV-${i + j}` },
-          phase: 'default',
-          actor: 'agent',
-          from: null,
-        });
-        await branch.set('/total', i + j).commit();
-      }),
-    );
-  await log.close();
-};
 
 describe('catching the projections up before a command answers', () => {
   const dir = tempDir('catch-up');

@@ -41,6 +41,22 @@ const outage = (log: EventLog) => {
   return { log: wrapped, state };
 };
 
+/** A branch on a memory log that is down while `state.down`, one attempt per write. */
+const branchDuringOutages = async () => {
+  const memory = createMemoryEventLog();
+  const { log, state } = outage(memory);
+  const branch = await openBranch({
+    log,
+    entity: INV,
+    phase: 'p',
+    actor: 'a',
+    streams,
+    from: null,
+    retry: { attempts: 1, initialDelayMs: 1 },
+  });
+  return { memory, state, branch };
+};
+
 describe('branch writer SDK', () => {
   it('opens from the head, records ops and commits; the promoter promotes the result', async () => {
     const log = createMemoryEventLog();
@@ -104,76 +120,33 @@ describe('branch writer SDK', () => {
     ]);
   });
 
-  it('keeps a batch that failed and sends it first next time, so the commit matches', async () => {
-    const memory = createMemoryEventLog();
-    const { log, state } = outage(memory);
-    const branch = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-      retry: { attempts: 1, initialDelayMs: 1 },
-    });
-    state.down = true;
-    await expect(branch.set('/a', 1).save()).rejects.toThrow(LogUnavailableError);
-    state.down = false;
-    await branch.set('/b', 2).commit();
-    const events = await memory.readStream(streams.branch(branch.branchId));
-    expect(events.map((e) => (e.type === 'MutationRecorded' ? e.data.seq : e.type))).toEqual([
-      'BranchOpened',
-      1,
-      2,
-      'BranchCommitted',
-    ]);
-    const commit = events.at(-1)!;
-    expect(commit.type === 'BranchCommitted' && commit.data.mutationCount).toBe(2);
-  });
-
   const typesAndSeqs = async (log: EventLog, branchId: string) =>
     (await log.readStream(streams.branch(branchId))).map((e) =>
       e.type === 'MutationRecorded' ? e.data.seq : e.type,
     );
 
-  it('keeps every batch that failed, in order, when the log stays down across several writes', async () => {
-    const memory = createMemoryEventLog();
-    const { log, state } = outage(memory);
-    const branch = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-      retry: { attempts: 1, initialDelayMs: 1 },
-    });
-    state.down = true;
-    await expect(branch.set('/a', 1).save()).rejects.toThrow(LogUnavailableError);
-    await expect(branch.set('/b', 2).save()).rejects.toThrow(LogUnavailableError);
-    state.down = false;
-    await branch.set('/c', 3).commit();
-    expect(await typesAndSeqs(memory, branch.branchId)).toEqual([
-      'BranchOpened',
-      1,
-      2,
-      3,
-      'BranchCommitted',
-    ]);
-  });
+  it.each([1, 2])(
+    'keeps every batch that failed (%i), in order, and sends them first next time, so the commit matches',
+    async (failed) => {
+      const { memory, state, branch } = await branchDuringOutages();
+      state.down = true;
+      for (let n = 1; n <= failed; n++)
+        await expect(branch.set(`/f${n}`, n).save()).rejects.toThrow(LogUnavailableError);
+      state.down = false;
+      await branch.set('/last', 0).commit();
+      const seqs = Array.from({ length: failed + 1 }, (_, n) => n + 1);
+      expect(await typesAndSeqs(memory, branch.branchId)).toEqual([
+        'BranchOpened',
+        ...seqs,
+        'BranchCommitted',
+      ]);
+      const commit = (await memory.readStream(streams.branch(branch.branchId))).at(-1)!;
+      expect(commit.type === 'BranchCommitted' && commit.data.mutationCount).toBe(failed + 1);
+    },
+  );
 
   it('commits once: a commit called again after it failed sends the same commit, and nothing more', async () => {
-    const memory = createMemoryEventLog();
-    const { log, state } = outage(memory);
-    const branch = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-      retry: { attempts: 1, initialDelayMs: 1 },
-    });
+    const { memory, state, branch } = await branchDuringOutages();
     state.down = true;
     await expect(branch.set('/a', 1).commit()).rejects.toThrow(LogUnavailableError);
     state.down = false;

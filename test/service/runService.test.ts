@@ -4,29 +4,10 @@ import { openProjectionStore } from '../../src/projections/projectionStore';
 import { createPromoter } from '../../src/promoter/promoter';
 import { createEmbeddedTopic } from '../../src/publishers/embedded/embeddedTopic';
 import { createPublisher } from '../../src/publishers/publisher';
-import { openBranch } from '../../src/sdk/openBranch';
 import { runService } from '../../src/service/runService';
 import { tempDir } from '../support/tempDir';
+import { writeBranches } from '../support/writeBranches';
 import { invoice } from '../support/testEntities';
-
-/** `n` committed branches (three events each) written straight to the log. */
-const writeBranches = async (path: string, n: number) => {
-  const log = createSqliteEventLog({ path });
-  for (let i = 0; i < n; i += 100)
-    await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async (_, j) => {
-        const branch = await openBranch({
-          log,
-          entity: { type: 'invoice', id: `INV-${i + j}` },
-          phase: 'default',
-          actor: 'agent',
-          from: null,
-        });
-        await branch.set('/total', i + j).commit();
-      }),
-    );
-  await log.close();
-};
 
 const open = (path: string) => {
   const log = createSqliteEventLog({ path });
