@@ -4,6 +4,7 @@ import { parseLogPoint } from '../audit/replaySource';
 import { parseWorker } from '../promoter/workerAssignment';
 import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
 import {
+  creatable,
   existingLogConfig,
   JSON_OPTION,
   SERVICE_OPTIONS,
@@ -93,7 +94,7 @@ export const runAuditCommand = (command: string, argv: string[]): Promise<number
       return lineageCommand(service, {
         versionId: versionId!,
         ...(format === undefined ? {} : { format }),
-        ...(flags.html === undefined ? {} : { html: flags.html }),
+        ...(flags.html === undefined ? {} : { html: creatable(flags.html, 'the lineage page') }),
       });
     }
     case 'replay':

@@ -147,6 +147,10 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     [['drift', '--since', 'soon'], /--since.*not a position or a time/],
     [['replay', 'everything'], /replay takes no arguments/],
     [['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--html', 'x.html'], /no such version/],
+    [
+      ['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--html', 'no-dir/x.html'],
+      /cannot create the lineage page at no-dir\/x\.html: the directory .*no-dir does not exist/,
+    ],
     [['blame', 'invoice/INV-1', '/lines/~2'], /not a JSON pointer/],
     [['verify', '--part', '2/2'], /--part expects i\/N/],
     [['verify', '--jobs', 'two'], /--jobs expects a whole number/],
