@@ -77,7 +77,8 @@ const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
  */
 export const openService = async (
   config: ServiceConfig,
-  { onApplied, onRejected }: Pick<PromoterOptions, 'onApplied' | 'onRejected'> = {},
+  /** What the promoter tells as it goes (progress, refused events). */
+  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> = {},
 ): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
@@ -92,8 +93,7 @@ export const openService = async (
     registry,
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
-    ...(onApplied === undefined ? {} : { onApplied }),
-    ...(onRejected === undefined ? {} : { onRejected }),
+    ...hooks,
   });
   const { kafka } = config;
   const publisherCheckpoints =
