@@ -174,6 +174,7 @@ export {
 } from './publishers/kafka/kafkaSink';
 export type { KafkaConnection } from './publishers/kafka/kafkaClient';
 export { topicNames, type TopicNames, type TopicSettings } from './publishers/kafka/topics';
+export type { OversizeSnapshot } from './publishers/kafka/produceRequests';
 export { BrokerRefusedError, BrokerUnavailableError } from './publishers/kafka/kafkaErrors';
 export {
   CONTENT_TYPE,

@@ -47,7 +47,8 @@ environment overrides file):
   DRIFTLESS_MAX_EVENT_BYTES (default 1048576), DRIFTLESS_METRICS_PORT
   DRIFTLESS_KAFKA_BROKERS host:port,...  publish to Kafka; then DRIFTLESS_KAFKA_PREFIX (default
     driftless), DRIFTLESS_KAFKA_MODE at-least-once|exactly-once, DRIFTLESS_KAFKA_PARTITIONS
-    (default 6), DRIFTLESS_KAFKA_REPLICATION, DRIFTLESS_KAFKA_QUARANTINE true|false`;
+    (default 6), DRIFTLESS_KAFKA_REPLICATION, DRIFTLESS_KAFKA_QUARANTINE true|false,
+    DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES (default 1000000)`;
 
 /** `demo --log`: sqlite:PATH (the same as --db PATH) or an EventStoreDB connection string. */
 const demoLog = (log: string | undefined, db: string): { db: string; esdb?: string } => {

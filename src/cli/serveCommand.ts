@@ -40,6 +40,7 @@ export const serveCommand = async (
   config: ServiceConfig,
   out: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> => {
+  let oversize = 0;
   // The first round catches the projections up with the log: long on a fresh state file.
   const catchUp = catchUpProgress({ out });
   const service = await openService(config, {
@@ -48,6 +49,12 @@ export const serveCommand = async (
       out(
         `rejected the event at log position ${r.position} (${r.type} on ${r.stream}): ${r.reason}`,
       ),
+    onOversize: (o) => {
+      oversize += 1;
+      out(
+        `version ${o.versionId} of ${o.entity.type} ${o.entity.id} (log position ${o.position}) is ${o.bytes} bytes, over kafkaMaxMessageBytes: not published to ${o.topic}; a notice went to ${config.kafka?.prefix}.dead-letter`,
+      );
+    },
   });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -98,6 +105,7 @@ export const serveCommand = async (
     await stopMetrics();
     await service.close();
   }
-  out(`stopped; in total ${describe(total)}`);
+  const deadLettered = oversize > 0 ? ` (${oversize} of them too large: dead-letter notices)` : '';
+  out(`stopped; in total ${describe(total)}${deadLettered}`);
   return 0;
 };

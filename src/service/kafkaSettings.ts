@@ -13,6 +13,8 @@ export interface KafkaSettings {
   replicationFactor?: number;
   /** Also publish quarantined branches to `<prefix>.quarantine`. */
   quarantines: boolean;
+  /** Largest record sent; a larger snapshot is dead-lettered (a notice) instead. */
+  maxMessageBytes: number;
 }
 
 const positive = z.coerce.number().int().positive();
@@ -41,6 +43,7 @@ export const KAFKA_SETTINGS = {
   kafkaPartitions: positive.default(6),
   kafkaReplication: positive.optional(),
   kafkaQuarantine: flag.default(false),
+  kafkaMaxMessageBytes: positive.min(1024, 'at least 1024 bytes').default(1_000_000),
 };
 
 /** Environment variable of each Kafka setting. */
@@ -51,6 +54,7 @@ export const KAFKA_ENV_NAMES = {
   kafkaPartitions: 'DRIFTLESS_KAFKA_PARTITIONS',
   kafkaReplication: 'DRIFTLESS_KAFKA_REPLICATION',
   kafkaQuarantine: 'DRIFTLESS_KAFKA_QUARANTINE',
+  kafkaMaxMessageBytes: 'DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES',
 } as const;
 
 type Parsed = z.output<z.ZodObject<typeof KAFKA_SETTINGS>>;
@@ -85,6 +89,7 @@ export const kafkaSettings = (
     mode: rest.kafkaMode,
     partitions: rest.kafkaPartitions,
     quarantines: rest.kafkaQuarantine,
+    maxMessageBytes: rest.kafkaMaxMessageBytes,
     ...(rest.kafkaReplication === undefined ? {} : { replicationFactor: rest.kafkaReplication }),
   };
 };

@@ -6,6 +6,7 @@ import { openProjectionStore, type ProjectionStore } from '../projections/projec
 import { createPromoter, type Promoter, type PromoterOptions } from '../promoter/promoter';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
 import { createPublisher } from '../publishers/publisher';
+import type { OversizeSnapshot } from '../publishers/kafka/produceRequests';
 import type { SnapshotSink } from '../publishers/snapshotSink';
 import type { ServiceConfig } from './config';
 import type { KafkaSettings } from './kafkaSettings';
@@ -50,13 +51,19 @@ export const openLog = async (
       });
 };
 
-const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
+const kafkaSink = async (
+  kafka: KafkaSettings,
+  registry: EntityRegistry,
+  onOversize: ((snapshot: OversizeSnapshot) => void) | undefined,
+) =>
   (await import('../publishers/kafka/kafkaSink')).createKafkaSink({
     brokers: kafka.brokers,
     prefix: kafka.prefix,
     mode: kafka.mode,
     entityTypes: [...registry.keys()],
     quarantines: kafka.quarantines,
+    maxMessageBytes: kafka.maxMessageBytes,
+    ...(onOversize && { onOversize }),
     topics: {
       partitions: kafka.partitions,
       ...(kafka.replicationFactor === undefined
@@ -77,8 +84,10 @@ const kafkaSink = async (kafka: KafkaSettings, registry: EntityRegistry) =>
  */
 export const openService = async (
   config: ServiceConfig,
-  /** What the promoter tells as it goes (progress, refused events). */
-  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> = {},
+  /** What the promoter tells as it goes (progress, refused events), and the Kafka sink. */
+  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> & {
+    onOversize?: (snapshot: OversizeSnapshot) => void;
+  } = {},
 ): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
@@ -93,7 +102,8 @@ export const openService = async (
     registry,
     ...(config.worker === undefined ? {} : { worker: config.worker }),
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
-    ...hooks,
+    ...(hooks.onApplied && { onApplied: hooks.onApplied }),
+    ...(hooks.onRejected && { onRejected: hooks.onRejected }),
   });
   const { kafka } = config;
   const publisherCheckpoints =
@@ -109,7 +119,7 @@ export const openService = async (
   const publish = async (signal?: AbortSignal) => {
     // Opened on first use (commands that only read never reach Kafka); a failed start is retried.
     sink ??= kafka
-      ? await kafkaSink(kafka, registry)
+      ? await kafkaSink(kafka, registry, hooks.onOversize)
       : createEmbeddedTopic({ path: config.state, ...inline });
     publisher ??= createPublisher({
       log,

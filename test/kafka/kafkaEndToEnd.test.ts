@@ -143,4 +143,54 @@ describe('driftless serve with Kafka', () => {
     );
     dir.remove();
   }, 60_000);
+
+  it('sends a notice to the dead-letter topic for each snapshot over kafkaMaxMessageBytes, says so, and publishes the rest', async () => {
+    const dir = tempDir('kafka-oversize');
+    const path = dir.file('demo.sqlite');
+    const { promoted } = await demoLog(path);
+    const total = [...promoted.values()].reduce((n, v) => n + v.length, 0);
+    const prefix = uniquePrefix('oversize');
+    const serve = spawn(process.execPath, [...TSX, MAIN, 'serve', '--log', `sqlite:${path}`], {
+      env: {
+        ...process.env,
+        DRIFTLESS_ENTITIES: DEMO_ENTITIES,
+        DRIFTLESS_KAFKA_BROKERS: brokers.join(','),
+        DRIFTLESS_KAFKA_PREFIX: prefix,
+        DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES: '1024',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    serve.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => serve.on('exit', r));
+    const topics = [`${prefix}.snapshots.invoice`, `${prefix}.snapshots.vendor`];
+
+    try {
+      await eventually(
+        () => /published [1-9]/.test(stderr),
+        `a round that published (serve: ${stderr})`,
+        60_000,
+      );
+    } finally {
+      serve.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const published = await readTopics(brokers, topics);
+    const notices = await readTopics(brokers, [`${prefix}.dead-letter`]);
+
+    expect(published.length + notices.length).toBe(total);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(published.length).toBeGreaterThan(0);
+    // Each notice stands for a version not on its topic, and serve named each.
+    const lines = stderr.split('\n').filter((l) => l.includes('over kafkaMaxMessageBytes'));
+    expect(lines).toHaveLength(notices.length);
+    expect(stderr).toContain(`(${notices.length} of them too large: dead-letter notices)`);
+    for (const n of notices) {
+      expect(published.some((p) => p.headers.versionId === n.headers.versionId)).toBe(false);
+      expect(lines.some((l) => l.startsWith(`version ${n.headers.versionId} of `))).toBe(true);
+      expect(topics).toContain(n.headers['dlq-topic']);
+    }
+    expect(published.every((p) => Buffer.byteLength(p.value) < 1024)).toBe(true);
+    dir.remove();
+  }, 120_000);
 });

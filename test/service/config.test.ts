@@ -130,6 +130,7 @@ describe('service configuration', () => {
         DRIFTLESS_KAFKA_BROKERS: 'k1:9092, k2:9092',
         DRIFTLESS_KAFKA_MODE: 'exactly-once',
         DRIFTLESS_KAFKA_QUARANTINE: 'true',
+        DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES: '4000000',
       },
       { config: file({ kafkaPrefix: 'acme', kafkaPartitions: 12, kafkaReplication: 3 }) },
     );
@@ -140,7 +141,12 @@ describe('service configuration', () => {
       partitions: 12,
       replicationFactor: 3,
       quarantines: true,
+      maxMessageBytes: 4_000_000,
     });
+    expect(
+      loadConfig({ DRIFTLESS_ENTITIES: 'x.js', DRIFTLESS_KAFKA_BROKERS: 'k:9092' }).kafka
+        ?.maxMessageBytes,
+    ).toBe(1_000_000);
     expect(loadConfig({ DRIFTLESS_ENTITIES: 'x.js' }).kafka).toBeUndefined();
   });
 
@@ -166,6 +172,9 @@ describe('service configuration', () => {
       'DRIFTLESS_KAFKA_PREFIX is invalid (expected a topic prefix: a-z A-Z 0-9 . _ -)',
       'DRIFTLESS_KAFKA_MODE is invalid (expected at-least-once or exactly-once)',
     ]);
+    expect(
+      issues({ DRIFTLESS_KAFKA_BROKERS: 'k:9092', DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES: '100' }),
+    ).toEqual(['DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES is invalid (expected at least 1024 bytes)']);
     expect(issues({ DRIFTLESS_KAFKA_MODE: 'exactly-once' })).toEqual([
       'DRIFTLESS_KAFKA_BROKERS is missing (kafkaMode is set) (expected host:port[,host:port...])',
     ]);

@@ -66,6 +66,46 @@ export const snapshotRecord = (snapshot: Snapshot): OutgoingRecord => ({
   },
 });
 
+/**
+ * Bytes a record takes in a record batch, from above: key, value, headers, and generous
+ * room for the varints and the batch header. Brokers compare the batch with the topic's
+ * `max.message.bytes`.
+ */
+export const recordBytes = (record: OutgoingRecord): number => {
+  let bytes = 128 + Buffer.byteLength(record.key) + Buffer.byteLength(record.value);
+  for (const [name, value] of Object.entries(record.headers))
+    bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+};
+
+/** What stands in, on `<prefix>.dead-letter`, for a snapshot too large for its topic. */
+export const oversizeRecord = (
+  snapshot: Snapshot,
+  topic: string,
+  bytes: number,
+  maxMessageBytes: number,
+): OutgoingRecord => ({
+  key: snapshot.entity.id,
+  value: JSON.stringify({
+    schemaVersion: SCHEMA_VERSION,
+    versionId: snapshot.versionId,
+    entity: snapshot.entity,
+    hash: snapshot.hash,
+    parents: snapshot.parents,
+    position: snapshot.position,
+    bytes,
+  }),
+  headers: {
+    'dlq-reason': `snapshot of ${bytes} bytes is over the publisher's maxMessageBytes (${maxMessageBytes}); the version is in the log at position ${snapshot.position}`,
+    'dlq-topic': topic,
+    'dlq-source': 'publisher',
+    versionId: snapshot.versionId,
+    hash: snapshot.hash,
+    schemaVersion: String(SCHEMA_VERSION),
+    'content-type': CONTENT_TYPE,
+  },
+});
+
 export const quarantineRecord = (notice: QuarantineNotice): OutgoingRecord => ({
   key: notice.entity.id,
   value: JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...notice }),

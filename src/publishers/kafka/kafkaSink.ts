@@ -3,8 +3,8 @@ import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 import { checkpointRecord, readCheckpoint } from './checkpointTopic';
 import { createKafkaClient, type KafkaConnection } from './kafkaClient';
 import { withDeadline, settleWithin } from './deadline';
-import { BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
-import { produceRequests, recordsByTopic } from './produceRequests';
+import { BrokerRefusedError, BrokerUnavailableError, translateKafkaError } from './kafkaErrors';
+import { produceRequests, recordsByTopic, type OversizeSnapshot } from './produceRequests';
 import { provisionTopics, topicNames, type TopicNames, type TopicSettings } from './topics';
 
 /**
@@ -32,6 +32,15 @@ export interface KafkaSinkOptions extends KafkaConnection {
    * past it the producer is dropped and the call fails with BROKER_UNAVAILABLE. @defaultValue 120000
    */
   timeoutMs?: number;
+  /**
+   * Largest record the sink sends, in bytes; snapshot topics it creates get it as their
+   * `max.message.bytes`. A larger snapshot is not sent: a notice (version, entity, position,
+   * size) goes to `<prefix>.dead-letter` instead, so one document cannot stop publishing.
+   * @defaultValue 1000000 (brokers' default is 1048588)
+   */
+  maxMessageBytes?: number;
+  /** Told of each snapshot dead-lettered for its size, after its batch was acknowledged. */
+  onOversize?: (snapshot: OversizeSnapshot) => void;
 }
 
 export interface KafkaSink extends SnapshotSink {
@@ -47,6 +56,11 @@ export interface KafkaSink extends SnapshotSink {
 export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaSink> => {
   const { prefix = 'driftless', mode = 'at-least-once', name = 'publisher' } = options;
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
+  const topicSettings: TopicSettings = {
+    ...options.topics,
+    configs: { 'max.message.bytes': String(maxMessageBytes), ...options.topics?.configs },
+  };
   const topics = topicNames(prefix);
   const exactlyOnce = mode === 'exactly-once';
   const kafka = createKafkaClient(options);
@@ -57,7 +71,7 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
   ) => {
     const missing = specs.filter((s) => !provisioned.has(s.topic));
     if (missing.length === 0) return;
-    await provisionTopics(admin, missing, options.topics);
+    await provisionTopics(admin, missing, topicSettings);
     for (const s of missing) provisioned.add(s.topic);
   };
   try {
@@ -132,10 +146,14 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
 
   const publish = async (snapshots: readonly Snapshot[], context: PublishContext) => {
     const quarantines = options.quarantines === true ? context.quarantines : [];
-    const byTopic = recordsByTopic(topics, snapshots, quarantines);
+    const { byTopic, oversize } = recordsByTopic(topics, snapshots, quarantines, maxMessageBytes);
     try {
-      await ensureTopics([...byTopic.keys()].map((topic) => ({ topic })));
-      const requests = produceRequests(byTopic);
+      await ensureTopics(
+        [...byTopic.keys()].map((topic) =>
+          topic === topics.deadLetter ? { topic, partitions: 1 } : { topic },
+        ),
+      );
+      const requests = produceRequests(byTopic, maxMessageBytes);
       await withDeadline(
         ready().then((p) => send(p, requests, context.position)),
         timeoutMs,
@@ -143,8 +161,17 @@ export const createKafkaSink = async (options: KafkaSinkOptions): Promise<KafkaS
       );
     } catch (error) {
       await reset();
-      throw translateKafkaError(error, `publishing ${snapshots.length} snapshots to Kafka`);
+      const translated = translateKafkaError(
+        error,
+        `publishing ${snapshots.length} snapshots to Kafka`,
+      );
+      if (!translated.message.includes('MESSAGE_TOO_LARGE')) throw translated;
+      throw new BrokerRefusedError(
+        `${translated.message}: a topic's max.message.bytes is below the sink's maxMessageBytes (${maxMessageBytes}); raise the topic's, or lower maxMessageBytes to it`,
+        error,
+      );
     }
+    for (const o of oversize) options.onOversize?.(o);
   };
 
   return {
