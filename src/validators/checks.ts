@@ -31,7 +31,7 @@ export const unresolvedConflicts: Check = ({ reconciliation: { result } }) =>
         violation(
           'UNRESOLVED_CONFLICT',
           c.path,
-          `${c.reason} (rule ${c.rule}; the head has ${JSON.stringify(c.ours) ?? 'nothing'}, the branch ${JSON.stringify(c.theirs) ?? 'nothing'})`,
+          `${c.reason} (rule ${c.rule}; the head's value ${JSON.stringify(c.ours) ?? 'none'}, the branch's ${JSON.stringify(c.theirs) ?? 'none'})`,
         ),
       )
     : [];

@@ -186,7 +186,7 @@ describe('promotion gate', () => {
     expect(codes(result)).toEqual(['UNRESOLVED_CONFLICT /total']);
     // The message tells the two values apart from any confidence named in the reason.
     expect(E.isLeft(result) && result.left.violations[0].message).toMatch(
-      /the head has 4, the branch 5\)$/,
+      /the head's value 4, the branch's 5\)$/,
     );
     expect(E.isLeft(result) && result.left.candidate?.doc).toEqual({ total: 4 });
   });
