@@ -113,5 +113,18 @@ export const createRegistry = (types: readonly EntityType[]): EntityRegistry => 
       ]);
     registry.set(t.type, t);
   }
+  // A reference to a type nobody declared never resolves: every branch setting it would be
+  // quarantined as DANGLING_REFERENCE. Most likely a typo; said at start instead.
+  const issues: ValidationIssue[] = [];
+  for (const t of types)
+    for (const r of t.references)
+      if (!registry.has(r.targetType))
+        issues.push({
+          path: `/${t.type}/references${r.pattern.source}`,
+          expected: `a declared entity type (${[...registry.keys()].join(', ')})`,
+          received: JSON.stringify(r.targetType),
+          message: 'references an entity type that is not declared',
+        });
+  if (issues.length > 0) throw new ValidationError(issues, 'invalid entity types');
   return registry;
 };

@@ -107,6 +107,7 @@ describe('docker-compose.yml and Dockerfile', () => {
       partitions: 6,
       replicationFactor: 1,
       quarantines: false,
+      maxMessageBytes: 1_000_000,
     });
     // The entity module it names is built from this repository's source.
     const entities = config.entities.replace('/app/dist/', 'src/').replace(/\.js$/, '.ts');

@@ -36,6 +36,25 @@ describe('defineEntity', () => {
   it('refuses two definitions of one type', () => {
     expect(() => createRegistry([invoice, invoice])).toThrow(/declared twice/);
   });
+
+  it('refuses references to entity types the registry does not declare, naming each', () => {
+    const vendor = defineEntity({ type: 'vendor', schema: z.object({}) });
+    const types = (...names: string[]) =>
+      names.map((type) => defineEntity({ type, schema: z.object({}) }));
+    expect(() => createRegistry([invoice, vendor, ...types('product', 'user')])).not.toThrow();
+    let issues: string[] = [];
+    try {
+      createRegistry([invoice, vendor, ...types('prodcut')]);
+    } catch (error) {
+      issues = (error as ValidationError).issues.map(
+        (i) => `${i.path}: ${i.message} (expected ${i.expected}, received ${i.received})`,
+      );
+    }
+    expect(issues).toEqual([
+      '/invoice/references/lines/*/productId: references an entity type that is not declared (expected a declared entity type (invoice, vendor, prodcut), received "product")',
+      '/invoice/references/watchers: references an entity type that is not declared (expected a declared entity type (invoice, vendor, prodcut), received "user")',
+    ]);
+  });
 });
 
 describe('references in a document', () => {
