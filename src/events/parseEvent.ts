@@ -5,6 +5,7 @@ import { EVENT_TYPES, envelopeFor, isEventType, type DriftlessEvent } from './ca
 import { isValidWalkedEnvelope } from './compiledEnvelopes';
 import { ValidationError, type ValidationIssue } from './errors';
 import { formatPointer } from './jsonPointer';
+import { Op } from './schemas/ops';
 
 /**
  * Checks an untrusted value against the event catalogue. Returns the typed event, or a
@@ -50,6 +51,14 @@ export const envelopeIssues = (raw: unknown, basePath = ''): ValidationIssue[] =
   if (isValidWalkedEnvelope(type, raw)) return [];
   const result = envelopeFor(type).safeParse(raw);
   return result.success ? [] : result.error.issues.map((i) => toIssue(i, raw, basePath));
+};
+
+/** Every issue with one untrusted op (the JSON check first, then its shape). */
+export const opIssues = (raw: unknown): ValidationIssue[] => {
+  const notJson = jsonIssues(raw);
+  if (notJson.length > 0) return notJson;
+  const result = Op.safeParse(raw);
+  return result.success ? [] : result.error.issues.map((i) => toIssue(i, raw, ''));
 };
 
 const toIssue = (issue: z.core.$ZodIssue, raw: unknown, basePath: string): ValidationIssue => {

@@ -4,6 +4,7 @@ import type { EventLog, RecordedEvent } from '../events/eventLog';
 import { mutationDigest } from '../events/hash';
 import { createIdGenerator, type IdGenerator } from '../events/ids';
 import { newEvent } from '../events/newEvent';
+import { opIssues } from '../events/parseEvent';
 import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import { streamNames, type StreamNames } from '../events/streams';
@@ -101,13 +102,25 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   // ids, so if one did land the log answers with the original result, and nothing is recorded
   // twice or skipped.
   const queue: DriftlessEvent[][] = [];
+  // Set when the commit or abandonment is built: calling it again only sends what did not go out.
+  let ended: 'committed' | 'abandoned' | undefined;
+  // A batch the log refused (a ValidationError: an event over its size limit) wrote nothing;
+  // the batches queued behind it build on it, so none can go: only abandon() is left.
+  let refused: ValidationError | undefined;
   const drain = async () => {
     while (queue.length > 0) {
       const expected = revision;
       const result = await withRetry(
         () => log.append(stream, queue[0]!, { expectedRevision: expected }),
         options.retry ?? DEFAULT_RETRY,
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof ValidationError) {
+          refused = error;
+          queue.length = 0;
+          ended = undefined; // a refused commit did not end the branch
+        }
+        throw error;
+      });
       revision = result.nextRevision;
       queue.shift();
     }
@@ -116,24 +129,25 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
     queue.push(events);
     await drain();
   };
-  // Set when the commit or abandonment is built: calling it again only sends what did not go out.
-  let ended: 'committed' | 'abandoned' | undefined;
+  const refuse = (expected: string, received: string, message: string) =>
+    new ValidationError([{ path: '/branchId', expected, received, message }], `branch ${branchId}`);
   const stillOpen = (what: string) => {
-    if (ended === undefined) return;
-    throw new ValidationError(
-      [
-        {
-          path: '/branchId',
-          expected: 'an open branch',
-          received: `a branch already ${ended}`,
-          message: `${what} after the branch was ${ended}`,
-        },
-      ],
-      `branch ${branchId}`,
-    );
+    if (ended !== undefined)
+      throw refuse(
+        'an open branch',
+        `a branch already ${ended}`,
+        `${what} after the branch was ${ended}`,
+      );
+    if (refused !== undefined)
+      throw refuse(
+        'abandon() after the log refused a write',
+        refused.message,
+        `${what} after the log refused a write of this branch`,
+      );
   };
   const end = async (how: 'committed' | 'abandoned', events: () => DriftlessEvent[]) => {
     if (ended === how) return drain();
+    if (how === 'abandoned' && refused !== undefined) refused = undefined;
     stillOpen(how === 'committed' ? 'commit' : 'abandon');
     const batch = events();
     ended = how;
@@ -154,9 +168,17 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
     ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
   };
   await write([newEvent('BranchOpened', opened, meta)]);
+  // Checked here, so a bad value is refused at the call that gave it, never in a batch.
   const push = (op: Op, o: OpOptions = {}) => {
     stillOpen(op.op);
-    pending.push({ ...op, ...o });
+    const checked = { ...op, ...o };
+    const issues = opIssues(checked);
+    if (issues.length > 0)
+      throw new ValidationError(
+        issues,
+        `${op.op} ${JSON.stringify(op.path)} on branch ${branchId}`,
+      );
+    pending.push(checked);
     return writer;
   };
   const writer: BranchWriter = {

@@ -192,6 +192,83 @@ describe('branch writer SDK', () => {
     ]);
   });
 
+  it('refuses a bad op at the call that gave it; the branch goes on and commits what was valid', async () => {
+    const log = createMemoryEventLog();
+    const branch = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+    });
+    const refusal = (write: () => unknown) => {
+      try {
+        write();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal(() => branch.set('/total', Number.NaN))).toBe(
+      `set "/total" on branch ${branch.branchId}: at "/value": numbers must be finite (expected a JSON value, received NaN)`,
+    );
+    expect(refusal(() => branch.set('total', 1))).toMatch(
+      /^set "total" on branch \w+: at "\/path": a JSON pointer like "\/vendor\/name"/,
+    );
+    expect(refusal(() => branch.set('/note', 'x', { confidence: 2 }))).toMatch(
+      /at "\/confidence": .*expected number of at most 1, received 2/,
+    );
+    expect(refusal(() => branch.upsert('/lines', { sku: 'A', at: new Date() as never }))).toMatch(
+      /^upsert "\/lines" on branch \w+: at "\/value\/at": /,
+    );
+    expect(refusal(() => branch.set('/total', 10))).toBe('accepted');
+    await branch.commit();
+    const store = openProjectionStore(':memory:');
+    const promoter = createPromoter({ log, store, registry: createRegistry([invoice]), streams });
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 0 });
+    expect(store.head(INV) && store.version(store.head(INV)!.versionId)?.doc).toEqual({
+      total: 10,
+    });
+  });
+
+  it('after the log refused a write (an event over its size limit) only abandon() is left, and it works', async () => {
+    const log = createMemoryEventLog({ maxEventBytes: 2000 });
+    const branch = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+    });
+    await branch.set('/small', 1).save();
+    await expect(branch.set('/big', 'x'.repeat(5000)).save()).rejects.toThrow(/event too large/);
+    expect(() => branch.set('/small', 2)).toThrow(
+      /set after the log refused a write of this branch \(expected abandon\(\) after the log refused a write/,
+    );
+    await expect(branch.commit()).rejects.toThrow(/commit after the log refused a write/);
+    await branch.abandon('a document too large for the log');
+    expect(await typesAndSeqs(log, branch.branchId)).toEqual([
+      'BranchOpened',
+      1,
+      'BranchAbandoned',
+    ]);
+    // A refused commit leaves the branch open too: abandon() still ends it.
+    const other = await openBranch({
+      log,
+      entity: INV,
+      phase: 'p',
+      actor: 'a',
+      streams,
+      from: null,
+    });
+    await expect(other.set('/big', 'x'.repeat(5000)).commit()).rejects.toThrow(/event too large/);
+    await other.abandon('too large');
+    expect(await typesAndSeqs(log, other.branchId)).toEqual(['BranchOpened', 'BranchAbandoned']);
+  });
+
   /** A log with one promoted version of INV-1, and its id. */
   const promotedOnce = async () => {
     const log = createMemoryEventLog();
