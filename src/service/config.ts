@@ -98,18 +98,26 @@ export const ENV_NAMES = {
 type Raw = Partial<Record<keyof typeof ENV_NAMES, unknown>>;
 
 const readConfigFile = (path: string): Raw => {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Raw;
-  } catch (error) {
-    throw new ValidationError([
+  const refuse = (message: string) =>
+    new ValidationError([
       {
         path: '/config',
-        expected: 'a readable JSON file',
+        expected: 'a readable JSON file holding an object',
         received: path,
-        message: error instanceof Error ? error.message : String(error),
+        message,
       },
     ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw refuse(error instanceof Error ? error.message : String(error));
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw refuse(
+      `holds ${Array.isArray(parsed) ? 'an array' : String(parsed === null ? 'null' : typeof parsed)}, not an object of settings`,
+    );
+  return parsed as Raw;
 };
 
 /**

@@ -77,6 +77,10 @@ describe('service configuration', () => {
     expect(() => loadConfig({}, { config: dir.file('missing.json') })).toThrow(
       /at "\/config".*missing\.json/,
     );
+    expect(() => loadConfig({}, { config: file([1]) })).toThrow(
+      /at "\/config": holds an array, not an object of settings \(expected a readable JSON file holding an object/,
+    );
+    expect(() => loadConfig({}, { config: file(null) })).toThrow(/holds null, not an object/);
   });
 
   it('gives the log it opens the configured event size limit', async () => {
