@@ -32,6 +32,10 @@ Commands:
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
 ${AUDIT_USAGE}
+  snapshots [--from OFFSET] [--limit N] [--entity type/id] [--follow] [--json]
+          the promoted snapshots in the embedded topic, oldest first: offset, entity, version,
+          depth, phase, hash, time (--json: one snapshot per line); --follow waits for new ones
+          until SIGINT (reads the state file only: no entity types needed)
   help    show this text
 
 Configuration of serve, quarantine and the audit commands (flags override environment,
@@ -119,6 +123,44 @@ const run = async (argv: string[]): Promise<number> => {
         by: by ?? userInfo().username,
         ...(branchId === undefined ? {} : { branchId }),
         ...(reason === undefined ? {} : { reason }),
+      });
+    }
+    case 'snapshots': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          ...SERVICE_OPTIONS,
+          json: { type: 'boolean', default: false },
+          follow: { type: 'boolean', default: false },
+          from: { type: 'string' },
+          limit: { type: 'string' },
+          entity: { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { json, follow, from, limit, entity, ...flags } = values;
+      if (positionals.length > 0)
+        throw new UsageError(
+          `snapshots takes no arguments besides its options, got "${positionals.join(' ')}"`,
+        );
+      // Reading the topic needs no entity types: the setting may be absent for this command.
+      const config = existingLogConfig({
+        ...flags,
+        entities: flags.entities ?? (process.env.DRIFTLESS_ENTITIES || 'unused'),
+      });
+      const { snapshotsCommand } = await import('./snapshotsCommand');
+      const { parseEntityRef } = await import('../audit/entityHistory');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      return snapshotsCommand(config, {
+        from: wholeNumber('from', from, 1, 1),
+        ...(limit === undefined ? {} : { limit: wholeNumber('limit', limit, 0, 1) }),
+        ...(entity === undefined ? {} : { entity: parseEntityRef(entity) }),
+        follow,
+        json,
+        signal: stop.signal,
       });
     }
     case undefined:

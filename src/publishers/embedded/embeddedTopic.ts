@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
 import { walAutocheckpoint } from '../../events/sqlite/backgroundCheckpoints';
 import { immediately } from '../../events/sqlite/writeLock';
+import type { EntityRef } from '../../events/schemas/common';
 import type { PublishContext, Snapshot, SnapshotSink } from '../snapshotSink';
 
 const SCHEMA = `
@@ -24,8 +25,8 @@ export interface TopicRecord {
 export interface EmbeddedTopic extends SnapshotSink {
   /** Stores the snapshots not stored yet; the context is not needed here. */
   publish(snapshots: readonly Snapshot[], context?: PublishContext): Promise<void>;
-  /** Snapshots from `fromOffset` (inclusive), oldest first. */
-  read(options?: { fromOffset?: number; limit?: number }): TopicRecord[];
+  /** Snapshots from `fromOffset` (inclusive), oldest first; with `entity`, that entity's only. */
+  read(options?: { fromOffset?: number; limit?: number; entity?: EntityRef }): TopicRecord[];
 }
 
 /**
@@ -66,13 +67,21 @@ export const createEmbeddedTopic = (options: {
   const select = db.prepare(
     'SELECT "offset", snapshot FROM snapshot_topic WHERE "offset" >= ? ORDER BY "offset" LIMIT ?',
   );
+  const selectEntity = db.prepare(
+    `SELECT "offset", snapshot FROM snapshot_topic
+     WHERE entity_type = ? AND entity_id = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?`,
+  );
   return {
     publish: async (snapshots) => write(snapshots),
-    read: ({ fromOffset = 1, limit = 1000 } = {}) =>
-      (select.all(fromOffset, limit) as { offset: number; snapshot: string }[]).map((r) => ({
-        offset: r.offset,
-        snapshot: JSON.parse(r.snapshot) as Snapshot,
-      })),
+    read: ({ fromOffset = 1, limit = 1000, entity } = {}) =>
+      (
+        (entity === undefined
+          ? select.all(fromOffset, limit)
+          : selectEntity.all(entity.type, entity.id, fromOffset, limit)) as {
+          offset: number;
+          snapshot: string;
+        }[]
+      ).map((r) => ({ offset: r.offset, snapshot: JSON.parse(r.snapshot) as Snapshot })),
     close: async () => void db.close(),
   };
 };
