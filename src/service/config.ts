@@ -117,7 +117,7 @@ const readConfigFile = (path: string): Raw => {
     throw refuse(
       `holds ${Array.isArray(parsed) ? 'an array' : String(parsed === null ? 'null' : typeof parsed)}, not an object of settings`,
     );
-  return parsed as Raw;
+  return parsed;
 };
 
 /**
