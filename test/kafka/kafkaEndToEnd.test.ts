@@ -39,6 +39,23 @@ const demoLog = async (path: string) => {
   return { report, promoted, quarantined };
 };
 
+/** `driftless serve` on a SQLite log publishing to the test broker, with extra settings. */
+const startServe = (path: string, env: Record<string, string>) => {
+  const serve = spawn(process.execPath, [...TSX, MAIN, 'serve', '--log', `sqlite:${path}`], {
+    env: {
+      ...process.env,
+      DRIFTLESS_ENTITIES: DEMO_ENTITIES,
+      DRIFTLESS_KAFKA_BROKERS: brokers.join(','),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const output = { stderr: '' };
+  serve.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => serve.on('exit', r));
+  return { stop: () => serve.kill('SIGTERM'), output, exited };
+};
+
 describe('Kafka end to end', () => {
   it('the invoice demo through `driftless serve` and Kafka to a consumer: exactly the promoted versions, in entity order, hashes verified, nothing the gate stopped', async () => {
     const dir = tempDir('kafka-e2e');
@@ -50,21 +67,12 @@ describe('Kafka end to end', () => {
     expect(total).toBe(report.promoted);
 
     const prefix = uniquePrefix('e2e');
-    const serve = spawn(process.execPath, [...TSX, MAIN, 'serve', '--log', `sqlite:${path}`], {
-      env: {
-        ...process.env,
-        DRIFTLESS_ENTITIES: DEMO_ENTITIES,
-        DRIFTLESS_KAFKA_BROKERS: brokers.join(','),
-        DRIFTLESS_KAFKA_PREFIX: prefix,
-        DRIFTLESS_KAFKA_MODE: 'exactly-once',
-        DRIFTLESS_KAFKA_QUARANTINE: 'true',
-        DRIFTLESS_KAFKA_PARTITIONS: '4',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const { stop, output, exited } = startServe(path, {
+      DRIFTLESS_KAFKA_PREFIX: prefix,
+      DRIFTLESS_KAFKA_MODE: 'exactly-once',
+      DRIFTLESS_KAFKA_QUARANTINE: 'true',
+      DRIFTLESS_KAFKA_PARTITIONS: '4',
     });
-    let stderr = '';
-    serve.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => serve.on('exit', r));
 
     const received: ReceivedSnapshot[] = [];
     let consumer: SnapshotConsumer | undefined;
@@ -79,16 +87,16 @@ describe('Kafka end to end', () => {
       });
       await eventually(
         () => received.length >= total,
-        `${total} snapshots (serve: ${stderr})`,
+        `${total} snapshots (serve: ${output.stderr})`,
         60_000,
       );
       await new Promise((r) => setTimeout(r, 500));
     } finally {
       await consumer?.stop();
-      serve.kill('SIGTERM');
+      stop();
     }
     expect(await exited).toBe(0);
-    expect(stderr).toContain(
+    expect(output.stderr).toContain(
       `publishing to Kafka ${brokers.join(',')} (exactly-once, topics ${prefix}.*)`,
     );
 
@@ -150,29 +158,20 @@ describe('driftless serve with Kafka', () => {
     const { promoted } = await demoLog(path);
     const total = [...promoted.values()].reduce((n, v) => n + v.length, 0);
     const prefix = uniquePrefix('oversize');
-    const serve = spawn(process.execPath, [...TSX, MAIN, 'serve', '--log', `sqlite:${path}`], {
-      env: {
-        ...process.env,
-        DRIFTLESS_ENTITIES: DEMO_ENTITIES,
-        DRIFTLESS_KAFKA_BROKERS: brokers.join(','),
-        DRIFTLESS_KAFKA_PREFIX: prefix,
-        DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES: '1024',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const { stop, output, exited } = startServe(path, {
+      DRIFTLESS_KAFKA_PREFIX: prefix,
+      DRIFTLESS_KAFKA_MAX_MESSAGE_BYTES: '1024',
     });
-    let stderr = '';
-    serve.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => serve.on('exit', r));
     const topics = [`${prefix}.snapshots.invoice`, `${prefix}.snapshots.vendor`];
 
     try {
       await eventually(
-        () => /published [1-9]/.test(stderr),
-        `a round that published (serve: ${stderr})`,
+        () => /published [1-9]/.test(output.stderr),
+        `a round that published (serve: ${output.stderr})`,
         60_000,
       );
     } finally {
-      serve.kill('SIGTERM');
+      stop();
     }
     expect(await exited).toBe(0);
     const published = await readTopics(brokers, topics);
@@ -182,9 +181,9 @@ describe('driftless serve with Kafka', () => {
     expect(notices.length).toBeGreaterThan(0);
     expect(published.length).toBeGreaterThan(0);
     // Each notice stands for a version not on its topic, and serve named each.
-    const lines = stderr.split('\n').filter((l) => l.includes('over kafkaMaxMessageBytes'));
+    const lines = output.stderr.split('\n').filter((l) => l.includes('over kafkaMaxMessageBytes'));
     expect(lines).toHaveLength(notices.length);
-    expect(stderr).toContain(`(${notices.length} of them too large: dead-letter notices)`);
+    expect(output.stderr).toContain(`(${notices.length} of them too large: dead-letter notices)`);
     for (const n of notices) {
       expect(published.some((p) => p.headers.versionId === n.headers.versionId)).toBe(false);
       expect(lines.some((l) => l.startsWith(`version ${n.headers.versionId} of `))).toBe(true);

@@ -57,6 +57,10 @@ const branchDuringOutages = async () => {
   return { memory, state, branch };
 };
 
+/** A new branch of INV-1 (no base) on `log`. */
+const freshBranch = (log: EventLog) =>
+  openBranch({ log, entity: INV, phase: 'p', actor: 'a', streams, from: null });
+
 describe('branch writer SDK', () => {
   it('opens from the head, records ops and commits; the promoter promotes the result', async () => {
     const log = createMemoryEventLog();
@@ -170,9 +174,7 @@ describe('branch writer SDK', () => {
 
   it('refuses writes after the branch ended, naming it and how it ended', async () => {
     const log = createMemoryEventLog();
-    const open = () =>
-      openBranch({ log, entity: INV, phase: 'p', actor: 'a', streams, from: null });
-    const committed = await open();
+    const committed = await freshBranch(log);
     await committed.set('/a', 1).commit();
     expect(() => committed.set('/b', 2)).toThrow(
       new RegExp(
@@ -183,7 +185,7 @@ describe('branch writer SDK', () => {
     await expect(committed.abandon('changed my mind')).rejects.toThrow(
       /abandon after the branch was committed/,
     );
-    const abandoned = await open();
+    const abandoned = await freshBranch(log);
     await abandoned.abandon('not needed');
     await expect(abandoned.commit()).rejects.toThrow(/commit after the branch was abandoned/);
     expect(await typesAndSeqs(log, abandoned.branchId)).toEqual([
@@ -194,14 +196,7 @@ describe('branch writer SDK', () => {
 
   it('refuses a bad op at the call that gave it; the branch goes on and commits what was valid', async () => {
     const log = createMemoryEventLog();
-    const branch = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-    });
+    const branch = await freshBranch(log);
     const refusal = (write: () => unknown) => {
       try {
         write();
@@ -235,14 +230,7 @@ describe('branch writer SDK', () => {
 
   it('after the log refused a write (an event over its size limit) only abandon() is left, and it works', async () => {
     const log = createMemoryEventLog({ maxEventBytes: 2000 });
-    const branch = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-    });
+    const branch = await freshBranch(log);
     await branch.set('/small', 1).save();
     await expect(branch.set('/big', 'x'.repeat(5000)).save()).rejects.toThrow(/event too large/);
     expect(() => branch.set('/small', 2)).toThrow(
@@ -256,14 +244,7 @@ describe('branch writer SDK', () => {
       'BranchAbandoned',
     ]);
     // A refused commit leaves the branch open too: abandon() still ends it.
-    const other = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-    });
+    const other = await freshBranch(log);
     await expect(other.set('/big', 'x'.repeat(5000)).commit()).rejects.toThrow(/event too large/);
     await other.abandon('too large');
     expect(await typesAndSeqs(log, other.branchId)).toEqual(['BranchOpened', 'BranchAbandoned']);
@@ -272,14 +253,7 @@ describe('branch writer SDK', () => {
   /** A log with one promoted version of INV-1, and its id. */
   const promotedOnce = async () => {
     const log = createMemoryEventLog();
-    const first = await openBranch({
-      log,
-      entity: INV,
-      phase: 'p',
-      actor: 'a',
-      streams,
-      from: null,
-    });
+    const first = await freshBranch(log);
     await first.set('/total', 1).commit();
     const store = openProjectionStore(':memory:');
     await createPromoter({ log, store, registry: createRegistry([invoice]), streams }).runOnce();
