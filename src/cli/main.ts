@@ -7,6 +7,7 @@ import { AUDIT_COMMANDS, AUDIT_USAGE, runAuditCommand } from './auditArgs';
 import {
   creatable,
   existingLogConfig,
+  JSON_OPTION,
   SERVICE_OPTIONS,
   serviceConfig,
   UsageError,
@@ -72,7 +73,7 @@ const run = async (argv: string[]): Promise<number> => {
       const { values } = parseArgs({
         args: rest,
         options: {
-          json: { type: 'boolean', default: false },
+          ...JSON_OPTION,
           seed: { type: 'string' },
           invoices: { type: 'string' },
           db: { type: 'string' },
@@ -103,7 +104,7 @@ const run = async (argv: string[]): Promise<number> => {
         args: rest,
         options: {
           ...SERVICE_OPTIONS,
-          json: { type: 'boolean', default: false },
+          ...JSON_OPTION,
           reason: { type: 'string' },
           by: { type: 'string' },
         },
@@ -130,7 +131,7 @@ const run = async (argv: string[]): Promise<number> => {
         args: rest,
         options: {
           ...SERVICE_OPTIONS,
-          json: { type: 'boolean', default: false },
+          ...JSON_OPTION,
           follow: { type: 'boolean', default: false },
           from: { type: 'string' },
           limit: { type: 'string' },
