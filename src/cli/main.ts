@@ -32,6 +32,9 @@ Commands:
   quarantine list [--json] | show <branch> [--json] | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
+  seal <type/id> <phase> [--by NAME] [--json]
+          close a phase of an entity at its head (PhaseSealed): later commits of that phase are
+          quarantined (PHASE_VIOLATION); says how many branches of it are still open
 ${AUDIT_USAGE}
   snapshots [--from OFFSET] [--limit N] [--entity type/id] [--follow] [--json]
           the promoted snapshots in the embedded topic, oldest first: offset, entity, version,
@@ -124,6 +127,26 @@ const run = async (argv: string[]): Promise<number> => {
         by: by ?? userInfo().username,
         ...(branchId === undefined ? {} : { branchId }),
         ...(reason === undefined ? {} : { reason }),
+      });
+    }
+    case 'seal': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, ...JSON_OPTION, by: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { json, by, ...config } = values;
+      if (positionals.length !== 2)
+        throw new UsageError(
+          `seal expects <type/id> <phase>, e.g. invoice/INV-7 enrichment, got "${positionals.join(' ')}"`,
+        );
+      const { sealCommand } = await import('./sealCommand');
+      return sealCommand(existingLogConfig(config), {
+        entity: positionals[0]!,
+        phase: positionals[1]!,
+        by: by ?? userInfo().username,
+        json,
       });
     }
     case 'snapshots': {
