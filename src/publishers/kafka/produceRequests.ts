@@ -43,9 +43,7 @@ export const recordsByTopic = (
   for (const s of snapshots) {
     const topic = topics.snapshots(s.entity.type);
     const record = snapshotRecord(s);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: most records need no exact count.
-    const bound = 3 * (record.value.length + record.key.length + s.parents.length * 27) + 1024;
-    const bytes = bound <= maxMessageBytes ? 0 : recordBytes(record);
+    const bytes = recordBytes(record);
     if (bytes <= maxMessageBytes) add(topic, record);
     else {
       add(topics.deadLetter, oversizeRecord(s, topic, bytes, maxMessageBytes));
