@@ -83,6 +83,8 @@ const expectedOf = (issue: z.core.$ZodIssue): string => {
     case 'too_big':
       return `${issue.origin} of at most ${String(issue.maximum)}`;
     case 'invalid_format':
+      // zod's date-time pattern is a screenful of regex: an example says more.
+      if (issue.format === 'datetime') return 'an ISO date-time, e.g. 2026-01-31T12:00:00Z';
       return issue.pattern === undefined
         ? issue.format
         : `${issue.format} matching ${issue.pattern}`;

@@ -66,6 +66,17 @@ describe('parseEvent', () => {
     ]);
   });
 
+  it('names an ISO date-time by example, not by its regular expression', () => {
+    const data = { ...catalogueExamples.BranchOpened.data, deadline: 'tomorrow' };
+    expect(issuesOf({ ...catalogueExamples.BranchOpened, data })).toEqual([
+      expect.objectContaining({
+        path: '/data/deadline',
+        expected: 'an ISO date-time, e.g. 2026-01-31T12:00:00Z',
+        received: '"tomorrow"',
+      }),
+    ]);
+  });
+
   it('rejects an unknown type before looking at anything else', () => {
     expect(issuesOf({ type: 'InvoicePaid', data: {}, metadata: {} })).toEqual([
       expect.objectContaining({
