@@ -18,8 +18,9 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
           every change to one field: version, branches and actors, phase, time, value, rule
   branch <branchId> [--json]
           the version a branch operated on, how stale it was, and its outcome
-  lineage <versionId> [--format json|mermaid|dot] [--json] [--html FILE]
-          the version's ancestry DAG, with branches and merge decisions on its edges;
+  lineage <versionId | type/id> [--format json|mermaid|dot] [--json] [--html FILE]
+          the version's (or the entity's head's) ancestry DAG, with branches and merge
+          decisions on its edges;
           --html writes one self-contained page that draws it
   replay [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
           rebuild every head from the branch events alone (the promoter's reconciliation)
@@ -89,7 +90,7 @@ export const runAuditCommand = (command: string, argv: string[]): Promise<number
         format: { type: 'string' },
         html: { type: 'string' },
       });
-      const [versionId] = exactly(positionals, 1, 'lineage expects one <versionId>');
+      const [versionId] = exactly(positionals, 1, 'lineage expects one <versionId> or <type/id>');
       const format = flags.format ?? (json ? 'json' : undefined);
       return lineageCommand(service, {
         versionId: versionId!,

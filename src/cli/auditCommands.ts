@@ -48,8 +48,29 @@ export const blameCommand = (
 
 export const LINEAGE_FORMATS = ['json', 'mermaid', 'dot'] as const;
 
+/** A version id as given, or for `type/id` the entity's head. */
+const versionOf = (store: OpenService['store'], given: string): string => {
+  if (!given.includes('/')) return given;
+  const entity = parseEntityRef(given);
+  const head = store.head(entity);
+  if (head === undefined)
+    throw new ValidationError(
+      [
+        {
+          path: '/entity',
+          expected: 'an entity with a promoted version',
+          received: given,
+          message: 'no such entity',
+        },
+      ],
+      'unknown entity',
+    );
+  return head.versionId;
+};
+
 /**
- * `driftless lineage <versionId>`: the ancestry DAG as JSON (the default), Mermaid or DOT;
+ * `driftless lineage <versionId | type/id>`: the ancestry DAG (of an entity's head, given the
+ * entity) as JSON (the default), Mermaid or DOT;
  * with `html`, one self-contained page that draws it, written to that file (and nothing on
  * stdout unless a format was asked for too).
  */
@@ -70,7 +91,7 @@ export const lineageCommand = (
       },
     ]);
   return withService(config, async ({ log, store }) => {
-    const graph = await lineageGraph({ log, store, versionId: args.versionId });
+    const graph = await lineageGraph({ log, store, versionId: versionOf(store, args.versionId) });
     if (args.html !== undefined) {
       writeFileSync(args.html, toHtml(graph));
       process.stderr.write(

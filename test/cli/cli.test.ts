@@ -134,6 +134,16 @@ describe('driftless CLI', () => {
     );
     expect(mermaid.stdout).toMatch(/^flowchart TD\n/);
     expect(mermaid.stdout).toContain(entries.at(-1)!.versionId);
+    // An entity names its head: the same DAG as the head's version id gives.
+    const byEntity = cli(['lineage', 'invoice/INV-3', '--json', ...config], dir.path);
+    const headId = (JSON.parse(byEntity.stdout) as { versionId: string }).versionId;
+    expect(cli(['lineage', headId, '--json', ...config], dir.path).stdout).toBe(byEntity.stdout);
+    const published = cli(
+      ['snapshots', '--entity', 'invoice/INV-3', '--json', ...config],
+      dir.path,
+    );
+    const last = JSON.parse(published.stdout.trim().split('\n').at(-1)!) as { versionId: string };
+    expect(headId).toBe(last.versionId);
     const branchId = (JSON.parse(blamed.stdout) as { branchIds: string[] }[])[0]!.branchIds[0]!;
     expect(cli(['branch', branchId, ...config], dir.path).stdout).toMatch(
       new RegExp(
@@ -145,6 +155,7 @@ describe('driftless CLI', () => {
       [['blame', 'invoice/INV-3', 'total'], /not a JSON pointer/],
       [['blame', 'INV-3', '/total'], /expected type\/id/],
       [['lineage', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], /no such version/],
+      [['lineage', 'invoice/INV-999'], /unknown entity: .*no such entity/],
       [['branch', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], /no such branch/],
       [['lineage', entries[0]!.versionId, '--format', 'png'], /--format is invalid/],
     ] as const) {
