@@ -29,7 +29,8 @@ Commands:
           when DRIFTLESS_KAFKA_BROKERS is set) until SIGINT/SIGTERM
           --worker i/N       only the entities whose hash mod N is i
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
-  quarantine list [--json] | show <branch> [--json] | release <branch> --reason R | discard <branch> --reason R
+  quarantine list [--entity type/id] [--code CODE] [--json] | show <branch> [--json]
+           | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
   seal <type/id> <phase> [--by NAME] [--json]
@@ -110,11 +111,13 @@ const run = async (argv: string[]): Promise<number> => {
           ...JSON_OPTION,
           reason: { type: 'string' },
           by: { type: 'string' },
+          entity: { type: 'string' },
+          code: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
       });
-      const { json, reason, by, ...config } = values;
+      const { json, reason, by, entity, code, ...config } = values;
       const [action, branchId, ...extra] = positionals;
       if (!QUARANTINE_ACTIONS.includes(action as never) || extra.length > 0)
         throw new UsageError(
@@ -127,6 +130,8 @@ const run = async (argv: string[]): Promise<number> => {
         by: by ?? userInfo().username,
         ...(branchId === undefined ? {} : { branchId }),
         ...(reason === undefined ? {} : { reason }),
+        ...(entity === undefined ? {} : { entity }),
+        ...(code === undefined ? {} : { code }),
       });
     }
     case 'seal': {

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '../audit/entityHistory';
 import { ValidationError } from '../events/errors';
 import { escapeSegment } from '../events/jsonPointer';
 import { streamNames } from '../events/streams';
@@ -16,6 +17,10 @@ import { openCaughtUp } from './catchUp';
 export interface QuarantineArgs {
   action: 'list' | 'show' | 'release' | 'discard';
   branchId?: string;
+  /** `list` only the branches of this entity (`type/id`). */
+  entity?: string;
+  /** `list` only the branches with a violation of this code. */
+  code?: string;
   reason?: string;
   by: string;
   json: boolean;
@@ -80,10 +85,17 @@ export const quarantineCommand = async (
   try {
     const { store, log } = service;
     if (args.action === 'list') {
-      const entries = listQuarantine(store);
+      const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
+      const entries = listQuarantine(store).filter(
+        (e) =>
+          (entity === undefined || (e.entity.type === entity.type && e.entity.id === entity.id)) &&
+          (args.code === undefined || e.violations.some((v) => v.code === args.code)),
+      );
+      const filtered = [args.entity, args.code].filter((f) => f !== undefined);
+      const among = filtered.length === 0 ? '' : ` (${filtered.join(', ')})`;
       if (args.json) out(JSON.stringify(entries));
-      else if (entries.length === 0) out('quarantine is empty');
-      else out([`${entries.length} quarantined:`, ...entries.map(summary)].join('\n'));
+      else if (entries.length === 0) out(`quarantine is empty${among}`);
+      else out([`${entries.length} quarantined${among}:`, ...entries.map(summary)].join('\n'));
       return 0;
     }
     const branchId = needed(args.branchId, 'branchId', 'driftless quarantine <action> <branchId>');

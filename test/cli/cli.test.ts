@@ -79,7 +79,11 @@ describe('driftless CLI', () => {
     const list = () => {
       const result = cli(['quarantine', 'list', '--json', ...config], dir.path);
       expect(result.status).toBe(0);
-      return JSON.parse(result.stdout) as { branchId: string; violations: { code: string }[] }[];
+      return JSON.parse(result.stdout) as {
+        branchId: string;
+        entity: { id: string };
+        violations: { code: string }[];
+      }[];
     };
     const before = list();
     expect(before.length).toBeGreaterThan(1);
@@ -100,6 +104,23 @@ describe('driftless CLI', () => {
     const human = cli(['quarantine', 'list', ...config], dir.path).stdout;
     expect(human).toContain(`${before.length} quarantined:`);
     expect(human).toContain(`${first.branchId}  invoice/`);
+    // Filtered by entity and by violation code, the same entries as the full list holds.
+    const filtered = (...args: string[]) =>
+      JSON.parse(cli(['quarantine', 'list', '--json', ...args, ...config], dir.path).stdout) as {
+        branchId: string;
+        entity: { id: string };
+        violations: { code: string }[];
+      }[];
+    const code = first.violations[0]!.code;
+    expect(filtered('--code', code).map((q) => q.branchId)).toEqual(
+      before.filter((q) => q.violations.some((v) => v.code === code)).map((q) => q.branchId),
+    );
+    const mine = filtered('--entity', `invoice/${first.entity.id}`);
+    expect(mine.map((q) => q.branchId)).toContain(first.branchId);
+    expect(new Set(mine.map((q) => q.entity.id)).size).toBe(1);
+    expect(cli(['quarantine', 'list', '--code', 'NO_SUCH_CODE', ...config], dir.path).stdout).toBe(
+      'quarantine is empty (NO_SUCH_CODE)\n',
+    );
 
     const release = ['quarantine', 'release', first.branchId, '--reason', 'vendor fixed'];
     expect(cli([...release, '--by', 'ops', ...config], dir.path).stdout).toMatch(/^released /);
