@@ -1,6 +1,7 @@
 import { parseEntityRef } from '../audit/entityHistory';
 import { ValidationError } from '../events/errors';
 import { escapeSegment } from '../events/jsonPointer';
+import { VIOLATION_CODES } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
 import {
   discardQuarantine,
@@ -86,6 +87,15 @@ export const quarantineCommand = async (
     const { store, log } = service;
     if (args.action === 'list') {
       const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
+      if (args.code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(args.code))
+        throw new ValidationError([
+          {
+            path: '/code',
+            expected: `one of ${VIOLATION_CODES.join(', ')}`,
+            received: args.code,
+            message: 'not a violation code',
+          },
+        ]);
       const entries = listQuarantine(store).filter(
         (e) =>
           (entity === undefined || (e.entity.type === entity.type && e.entity.id === entity.id)) &&

@@ -118,9 +118,15 @@ describe('driftless CLI', () => {
     const mine = filtered('--entity', `invoice/${first.entity.id}`);
     expect(mine.map((q) => q.branchId)).toContain(first.branchId);
     expect(new Set(mine.map((q) => q.entity.id)).size).toBe(1);
-    expect(cli(['quarantine', 'list', '--code', 'NO_SUCH_CODE', ...config], dir.path).stdout).toBe(
-      'quarantine is empty (NO_SUCH_CODE)\n',
+    expect(cli(['quarantine', 'list', '--entity', 'vendor/V-1', ...config], dir.path).stdout).toBe(
+      'quarantine is empty (vendor/V-1)\n',
     );
+    expect(cli(['quarantine', 'list', '--code', 'STALE', ...config], dir.path)).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(
+        /not a violation code \(expected one of SCHEMA_INVALID, .*received STALE\)/,
+      ),
+    });
 
     const release = ['quarantine', 'release', first.branchId, '--reason', 'vendor fixed'];
     expect(cli([...release, '--by', 'ops', ...config], dir.path).stdout).toMatch(/^released /);
