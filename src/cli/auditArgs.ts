@@ -20,8 +20,7 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
           the version a branch operated on, how stale it was, and its outcome
   lineage <versionId | type/id> [--format json|mermaid|dot] [--json] [--html FILE]
           the version's (or the entity's head's) ancestry DAG, with branches and merge
-          decisions on its edges;
-          --html writes one self-contained page that draws it
+          decisions on its edges; --html writes one self-contained page that draws it
   replay [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
           rebuild every head from the branch events alone (the promoter's reconciliation)
   verify [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]

@@ -30,7 +30,7 @@ Commands:
           --worker i/N       only the entities whose hash mod N is i
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
   quarantine list [--entity type/id] [--code CODE] [--json] | show <branch> [--json]
-           | release <branch> --reason R | discard <branch> --reason R
+             | release <branch> --reason R | discard <branch> --reason R
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name)
   seal <type/id> <phase> [--by NAME] [--json]
