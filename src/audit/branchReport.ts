@@ -1,5 +1,5 @@
 import { StreamNotFoundError, ValidationError } from '../events/errors';
-import type { EventLog } from '../events/eventLog';
+import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { Violation } from '../validators/violation';
@@ -11,6 +11,16 @@ export type BranchOutcome =
   | { status: 'promoted'; versionId: string; ordinal: number }
   | { status: 'quarantined'; violations: Violation[] }
   | { status: 'abandoned'; reason: string };
+
+/** One event of the branch's story, from its own stream or its entity's. */
+export interface BranchStep {
+  position: number;
+  recordedAt: string;
+  type: string;
+  actor: string;
+  /** What it said, in a few words: a mutation's paths, a version, violation codes, a reason. */
+  summary: string;
+}
 
 /** What `driftless branch` tells an auditor about one branch. */
 export interface BranchReport {
@@ -27,6 +37,8 @@ export interface BranchReport {
   overlap: string[];
   mutations: number;
   outcome: BranchOutcome;
+  /** Every event about the branch in log order: opened, mutations, commit, each outcome, releases. */
+  history: BranchStep[];
 }
 
 const unknownBranch = (branchId: string) =>
@@ -69,7 +81,18 @@ export const branchReport = async (options: {
   let staleness = 0;
   let overlap: string[] = [];
   let mutations = 0;
+  const history: BranchStep[] = [];
+  const step = (e: RecordedEvent, summary: string) =>
+    history.push({
+      position: e.position,
+      recordedAt: e.metadata.recordedAt,
+      type: e.type,
+      actor: e.metadata.actor,
+      summary,
+    });
   for (const e of events) {
+    const about = summaryOf(e, branchId, ordinals);
+    if (about !== undefined) step(e, about);
     if (e.type === 'MutationRecorded') mutations += 1;
     else if (e.type === 'BranchCommitted' && outcome.status === 'open')
       outcome = { status: 'committed' };
@@ -102,5 +125,40 @@ export const branchReport = async (options: {
     overlap,
     mutations,
     outcome,
+    history,
   };
+};
+
+/** A few words on an event if it is about the branch; undefined for other branches' events. */
+const summaryOf = (
+  e: RecordedEvent,
+  branchId: string,
+  ordinals: ReadonlyMap<string, number>,
+): string | undefined => {
+  switch (e.type) {
+    case 'BranchOpened':
+      return `from ${e.data.baseVersionId ?? 'nothing (a new entity)'}, phase ${e.data.phase}`;
+    case 'MutationRecorded':
+      return `mutation ${e.data.seq}: ${e.data.ops.map((o) => `${o.op} ${o.path}`).join(', ')}`;
+    case 'BranchCommitted':
+      return `${e.data.mutationCount} mutation(s)`;
+    case 'BranchAbandoned':
+      return e.data.reason;
+    case 'DivergenceDetected':
+      return e.data.branchId === branchId
+        ? `${e.data.staleness} promotion(s) behind the head ${e.data.headVersionId}`
+        : undefined;
+    case 'VersionPromoted':
+      return e.data.branchIds.includes(branchId)
+        ? `as v${ordinals.get(e.data.versionId)} ${e.data.versionId}`
+        : undefined;
+    case 'BranchQuarantined':
+      return e.data.branchId === branchId
+        ? [...new Set(e.data.violations.map((v) => v.code))].join(', ')
+        : undefined;
+    case 'QuarantineReleased':
+      return e.data.branchId === branchId ? `released: ${e.data.reason}` : undefined;
+    default:
+      return undefined;
+  }
 };

@@ -17,7 +17,7 @@ import { replayCommand, verifyCommand } from './replayCommands';
 export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
           every change to one field: version, branches and actors, phase, time, value, rule
   branch <branchId> [--json]
-          the version a branch operated on, how stale it was, and its outcome
+          the version a branch operated on, how stale it was, its outcome and its history
   lineage <versionId | type/id> [--format json|mermaid|dot] [--json] [--html FILE]
           the version's (or the entity's head's) ancestry DAG, with branches and merge
           decisions on its edges; --html writes one self-contained page that draws it

@@ -143,6 +143,11 @@ export const branchCommand = (
             `  operated on  ${r.baseVersionId ?? 'nothing (a new entity)'}, ${stale}`,
             `  mutations    ${r.mutations}`,
             `  outcome      ${outcomeText(r.outcome)}`,
+            '  history',
+            ...r.history.map(
+              (h) =>
+                `    ${String(h.position).padStart(8)}  ${h.recordedAt}  ${h.type.padEnd(18)}  ${h.actor}: ${h.summary}`,
+            ),
           ].join('\n'),
     );
     return 0;

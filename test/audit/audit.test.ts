@@ -151,6 +151,18 @@ describe('branch report', () => {
       status: 'abandoned',
       reason: 'discarded from quarantine by ops: typo',
     });
+    // Its whole story, in log order, with who recorded each step.
+    expect(
+      (await branchReport({ log, branchId: bad.branchId })).history.map(
+        (h) => `${h.type} ${h.actor}: ${h.summary}`,
+      ),
+    ).toEqual([
+      `BranchOpened typo-agent: from ${bad.baseVersionId}, phase p`,
+      'MutationRecorded typo-agent: mutation 1: set /total',
+      'BranchCommitted typo-agent: 1 mutation(s)',
+      'BranchQuarantined promoter: SCHEMA_INVALID',
+      'BranchAbandoned ops: discarded from quarantine by ops: typo',
+    ]);
     await expect(branchReport({ log, branchId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toThrow(
       /no such branch/,
     );
