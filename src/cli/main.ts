@@ -30,9 +30,10 @@ Commands:
           --worker i/N       only the entities whose hash mod N is i
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
   quarantine list [--entity type/id] [--code CODE] [--json] | show <branch> [--json]
-             | release <branch> --reason R | discard <branch> --reason R
+             | release <branch> --reason R | discard <branch> --reason R | rejected [--json]
           list quarantined branches, show one (violations, candidate, decisions), send one
-          back through the gate, or abandon it for good (--by NAME, default the user name)
+          back through the gate, or abandon it for good (--by NAME, default the user name);
+          rejected: the events the projections refused (bad payloads), with their reasons
   seal <type/id> <phase> [--by NAME] [--json]
           close a phase of an entity at its head (PhaseSealed): later commits of that phase are
           quarantined (PHASE_VIOLATION); says how many branches of it are still open
@@ -67,7 +68,7 @@ const demoLog = (log: string | undefined, db: string): { db: string; esdb?: stri
   throw new UsageError(`--log expects sqlite:PATH or esdb://host:2113?tls=false, got "${log}"`);
 };
 
-const QUARANTINE_ACTIONS = ['list', 'show', 'release', 'discard'] as const;
+const QUARANTINE_ACTIONS = ['list', 'show', 'release', 'discard', 'rejected'] as const;
 
 /** Each command's modules load when it runs: every process, `--jobs` parts too, starts faster. */
 const run = async (argv: string[]): Promise<number> => {
@@ -121,7 +122,7 @@ const run = async (argv: string[]): Promise<number> => {
       const [action, branchId, ...extra] = positionals;
       if (!QUARANTINE_ACTIONS.includes(action as never) || extra.length > 0)
         throw new UsageError(
-          `quarantine expects list | show <branch> | release <branch> | discard <branch>, got "${positionals.join(' ')}"`,
+          `quarantine expects list | show <branch> | release <branch> | discard <branch> | rejected, got "${positionals.join(' ')}"`,
         );
       const { quarantineCommand } = await import('./quarantineCommand');
       return quarantineCommand(existingLogConfig(config), {

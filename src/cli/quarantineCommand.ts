@@ -4,6 +4,7 @@ import { escapeSegment } from '../events/jsonPointer';
 import { VIOLATION_CODES } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
 import {
+  allRejectedEvents,
   discardQuarantine,
   listQuarantine,
   rejectedEvents,
@@ -16,7 +17,7 @@ import type { ServiceConfig } from '../service/config';
 import { openCaughtUp } from './catchUp';
 
 export interface QuarantineArgs {
-  action: 'list' | 'show' | 'release' | 'discard';
+  action: 'list' | 'show' | 'release' | 'discard' | 'rejected';
   branchId?: string;
   /** `list` only the branches of this entity (`type/id`). */
   entity?: string;
@@ -85,6 +86,21 @@ export const quarantineCommand = async (
   const service = await openCaughtUp(config);
   try {
     const { store, log } = service;
+    if (args.action === 'rejected') {
+      const rejected = allRejectedEvents(store);
+      if (args.json) out(JSON.stringify(rejected));
+      else if (rejected.length === 0) out('no event was rejected');
+      else
+        out(
+          [
+            `${rejected.length} event(s) the projections rejected (each recorded, the rest went on):`,
+            ...rejected.map(
+              (r) => `  log position ${r.position}  ${r.type} on ${r.stream}: ${r.reason}`,
+            ),
+          ].join('\n'),
+        );
+      return 0;
+    }
     if (args.action === 'list') {
       const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
       if (args.code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(args.code))

@@ -53,6 +53,12 @@ export const rejectedEvents = (
     )
     .all(stream) as Omit<Rejection, 'stream'>[];
 
+/** Every event the projections refused, in log order. */
+export const allRejectedEvents = (store: ProjectionStore): Rejection[] =>
+  store
+    .statement('SELECT position, stream, type, reason FROM rejected_events ORDER BY position')
+    .all() as Rejection[];
+
 export interface QuarantineAction {
   log: EventLog;
   store: ProjectionStore;

@@ -192,6 +192,33 @@ describe('driftless serve', () => {
         `\\nevents of this branch the projections rejected\\n {2}log position ${position} {2}MutationRecorded {2}.*/ops`,
       ),
     );
+    const rejected = (json: boolean) =>
+      spawnSync(
+        process.execPath,
+        [
+          ...TSX,
+          MAIN,
+          'quarantine',
+          'rejected',
+          '--log',
+          `sqlite:${path}`,
+          ...(json ? ['--json'] : []),
+        ],
+        { encoding: 'utf8', env: { ...process.env, DRIFTLESS_ENTITIES: ENTITIES } },
+      ).stdout;
+    expect(JSON.parse(rejected(true))).toEqual([
+      {
+        position,
+        stream: `driftless-branch-${branch.branchId}`,
+        type: 'MutationRecorded',
+        reason: expect.stringContaining('/ops'),
+      },
+    ]);
+    expect(rejected(false)).toMatch(
+      new RegExp(
+        `^1 event\\(s\\) the projections rejected .*\\n {2}log position ${position} {2}MutationRecorded on driftless-branch-${branch.branchId}: .*/ops`,
+      ),
+    );
     dir.remove();
   }, 60_000);
 });
