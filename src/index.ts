@@ -135,6 +135,7 @@ export {
   type PromotionRound,
 } from './promoter/promoter';
 export {
+  allRejectedEvents,
   discardQuarantine,
   listQuarantine,
   releaseQuarantine,
