@@ -48,11 +48,8 @@ export const createDriftlessRuntime = (options: {
   const { path } = options;
   const log = createSqliteEventLog({ path, synchronous: options.synchronous });
   const store = openProjectionStore(path);
-  const promoter = createPromoter({
-    log,
-    store,
-    registry: createRegistry([invoiceType, vendorType]),
-  });
+  const registry = createRegistry([invoiceType, vendorType]);
+  const promoter = createPromoter({ log, store, registry });
   const topic = createEmbeddedTopic({ path });
   const publisher = createPublisher({ log, sink: topic, store });
   const settlements = createSettlements(store);
@@ -82,6 +79,7 @@ export const createDriftlessRuntime = (options: {
       await sealPhase({
         log,
         store,
+        registry,
         entity: { type: 'invoice', id: entity.id },
         phase: 'enrichment',
         by: 'orchestrator',

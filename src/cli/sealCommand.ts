@@ -1,5 +1,4 @@
 import { parseEntityRef } from '../audit/entityHistory';
-import { ValidationError } from '../events/errors';
 import { sealPhase } from '../promoter/phaseSeals';
 import type { ServiceConfig } from '../service/config';
 import { openCaughtUp } from './catchUp';
@@ -22,13 +21,10 @@ export interface SealReport {
   pendingBranches: number;
 }
 
-const refuse = (path: string, expected: string, received: string, message: string) =>
-  new ValidationError([{ path, expected, received, message }]);
-
 /**
  * `driftless seal <type/id> <phase>`: records PhaseSealed at the entity's head, as an operator
- * closing a phase by hand (entity types with `sealPhases: 'auto'` are sealed by the promoter).
- * A phase the type does not declare is refused; a phase sealed before is left as it is.
+ * closing a phase by hand (entity types with `sealPhases: 'auto'` are sealed by the promoter),
+ * and says how many branches of the phase that leaves behind.
  */
 export const sealCommand = async (
   config: ServiceConfig,
@@ -39,43 +35,20 @@ export const sealCommand = async (
   try {
     const { store, log, registry } = service;
     const entity = parseEntityRef(args.entity);
-    const type = registry.get(entity.type);
-    if (type === undefined)
-      throw refuse(
-        '/entity',
-        `one of ${[...registry.keys()].join(', ')}`,
-        entity.type,
-        'unknown entity type',
-      );
-    if (type.phases.length > 0 && !type.phases.includes(args.phase))
-      throw refuse(
-        '/phase',
-        `a phase of ${type.type}: ${type.phases.join(', ')}`,
-        args.phase,
-        'not a declared phase',
-      );
-    const head = store.head(entity);
-    if (head === undefined)
-      throw refuse('/entity', 'an entity with a promoted version', args.entity, 'nothing to seal');
-    const sealed = store
-      .statement(
-        'SELECT version_id FROM phase_seals WHERE entity_type = ? AND entity_id = ? AND phase = ?',
-      )
-      .get(entity.type, entity.id, args.phase) as { version_id: string } | undefined;
     const { pending } = store
       .statement(
         "SELECT count(*) AS pending FROM branches WHERE entity_type = ? AND entity_id = ? AND phase = ? AND status IN ('open', 'committed')",
       )
       .get(entity.type, entity.id, args.phase) as { pending: number };
-    if (sealed === undefined)
-      await sealPhase({ log, store, entity, phase: args.phase, by: args.by });
-    const report: SealReport = {
+    const sealed = await sealPhase({
+      log,
+      store,
+      registry,
       entity,
       phase: args.phase,
-      versionId: sealed?.version_id ?? head.versionId,
-      alreadySealed: sealed !== undefined,
-      pendingBranches: pending,
-    };
+      by: args.by,
+    });
+    const report: SealReport = { entity, phase: args.phase, ...sealed, pendingBranches: pending };
     if (args.json) out(JSON.stringify(report));
     else if (report.alreadySealed)
       out(

@@ -97,10 +97,11 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     afterSeal: [],
     branches: 0,
   };
+  const registry = createRegistry(options.entityTypes ?? [invoice, vendor]);
   const promoter = createPromoter({
     log,
     store,
-    registry: createRegistry(options.entityTypes ?? [invoice, vendor]),
+    registry,
     streams,
     ids,
     now,
@@ -157,6 +158,7 @@ export const runInvoiceDemo = async (options: InvoiceDemoOptions): Promise<Invoi
     await sealPhase({
       log,
       store,
+      registry,
       entity: p.entity,
       phase: 'compression',
       by: 'orchestrator',

@@ -20,29 +20,58 @@ const sealed = (
     ids === undefined ? { actor } : { actor, ids },
   );
 
-/** Seals a phase of an entity at its current head: later branches of that phase are refused. */
+const refuse = (path: string, expected: string, received: string, message: string) =>
+  new ValidationError([{ path, expected, received, message }]);
+
+/**
+ * Seals a phase of an entity at its current head: later branches of that phase are refused.
+ * An entity type the registry does not know, or a phase it does not declare (when it declares
+ * any), is refused: a typo would otherwise be recorded as a seal. A phase sealed before is left
+ * as it is (a second seal would move it forward): `alreadySealed`, and nothing recorded.
+ */
 export const sealPhase = async (options: {
   log: EventLog;
   store: ProjectionStore;
+  registry: EntityRegistry;
   entity: EntityRef;
   phase: string;
   by: string;
   streams?: StreamNames;
-}) => {
-  const { log, store, entity, phase, by, streams = streamNames() } = options;
+}): Promise<{ versionId: string; alreadySealed: boolean }> => {
+  const { log, store, registry, entity, phase, by, streams = streamNames() } = options;
+  const type = registry.get(entity.type);
+  if (type === undefined)
+    throw refuse(
+      '/entity',
+      `one of ${[...registry.keys()].join(', ')}`,
+      entity.type,
+      'unknown entity type',
+    );
+  if (type.phases.length > 0 && !type.phases.includes(phase))
+    throw refuse(
+      '/phase',
+      `a phase of ${type.type}: ${type.phases.join(', ')}`,
+      phase,
+      'not a declared phase',
+    );
+  const sealedAt = store
+    .statement(
+      'SELECT version_id FROM phase_seals WHERE entity_type = ? AND entity_id = ? AND phase = ?',
+    )
+    .get(entity.type, entity.id, phase) as { version_id: string } | undefined;
+  if (sealedAt !== undefined) return { versionId: sealedAt.version_id, alreadySealed: true };
   const head = store.head(entity);
   if (head === undefined)
-    throw new ValidationError([
-      {
-        path: '/entity',
-        expected: 'an entity with a promoted version',
-        received: `${entity.type}/${entity.id}`,
-        message: 'nothing to seal',
-      },
-    ]);
+    throw refuse(
+      '/entity',
+      'an entity with a promoted version',
+      `${entity.type}/${entity.id}`,
+      'nothing to seal',
+    );
   await log.append(streams.entity(entity), [sealed(entity, phase, head.versionId, by)], {
     expectedRevision: 'any',
   });
+  return { versionId: head.versionId, alreadySealed: false };
 };
 
 /** An entity's phases with promoted work, no branch still waiting and no seal (index: entity). */

@@ -28,19 +28,30 @@ const setup = (sealPhases: 'auto' | 'explicit') => {
       streams,
       ...(from === undefined ? {} : { from }),
     });
-  return { log, store, promoter, branch };
+  return { log, store, registry, promoter, branch };
 };
 
 describe('phase isolation', () => {
   it('quarantines the late stale summary once compression is sealed (explicit seal)', async () => {
-    const { log, store, promoter, branch } = setup('explicit');
+    const { log, store, registry, promoter, branch } = setup('explicit');
     await (await branch('enrichment', null)).set('/vendor', 'Acme').commit();
     await promoter.runOnce();
     const rich = await branch('compression');
     const stale = await branch('compression');
     await rich.set('/summary', 'rich summary with vendor Acme').commit();
     await promoter.runOnce();
-    await sealPhase({ log, store, entity: INV, phase: 'compression', by: 'orchestrator', streams });
+    const seal = () =>
+      sealPhase({
+        log,
+        store,
+        registry,
+        entity: INV,
+        phase: 'compression',
+        by: 'orchestrator',
+        streams,
+      });
+    const sealed = await seal();
+    expect(sealed).toEqual({ versionId: store.head(INV)!.versionId, alreadySealed: false });
     await stale.set('/summary', 'short stale summary').commit();
     await promoter.runOnce();
     expect(listQuarantine(store)[0]).toMatchObject({
@@ -49,6 +60,24 @@ describe('phase isolation', () => {
     });
     const head = store.version(store.head(INV)!.versionId)!;
     expect(head.doc.summary).toBe('rich summary with vendor Acme');
+    // Sealed before (as far as the projections have read): left as it is, nothing recorded.
+    expect(await seal()).toEqual({ versionId: sealed.versionId, alreadySealed: true });
+    expect(await log.readAll({ filter: { eventTypes: ['PhaseSealed'] } })).toHaveLength(1);
+    await expect(
+      sealPhase({ log, store, registry, entity: INV, phase: 'compresion', by: 'ops', streams }),
+    ).rejects.toThrow(
+      /not a declared phase \(expected a phase of invoice: enrichment, compression/,
+    );
+    await expect(
+      sealPhase({
+        log,
+        store,
+        registry,
+        entity: { type: 'bill', id: 'B-1' },
+        phase: 'x',
+        by: 'ops',
+      }),
+    ).rejects.toThrow(/unknown entity type \(expected one of invoice, received bill\)/);
   });
 
   it('seals a phase automatically once every branch of it has ended', async () => {
