@@ -17,19 +17,23 @@ export const promotionsOf = async (
     return events.filter((e): e is Promotion => e.type === 'VersionPromoted');
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
-    throw new ValidationError(
-      [
-        {
-          path: '/entity',
-          expected: 'an entity with promoted versions',
-          received: `${entity.type}/${entity.id}`,
-          message: 'no such entity in the log',
-        },
-      ],
-      'unknown entity',
-    );
+    throw unknownEntity(entity, 'an entity with promoted versions');
   }
 };
+
+/** The error of an audit question about an entity the log does not have. */
+export const unknownEntity = (entity: EntityRef, expected: string): ValidationError =>
+  new ValidationError(
+    [
+      {
+        path: '/entity',
+        expected,
+        received: `${entity.type}/${entity.id}`,
+        message: 'no such entity in the log',
+      },
+    ],
+    'unknown entity',
+  );
 
 /** "type/id" as an entity reference; the id may contain further slashes. */
 export const parseEntityRef = (text: string): EntityRef => {

@@ -3,6 +3,7 @@ import { StreamNotFoundError, ValidationError } from '../events/errors';
 import type { EventLog, RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import type { StreamNames } from '../events/streams';
+import { unknownEntity } from './entityHistory';
 
 /** A point in the log: a position, or a time (compared with each event's `recordedAt`). */
 export type LogPoint = { position: number } | { time: string };
@@ -43,19 +44,6 @@ export async function* wholeLog(
   }
 }
 
-const unknownEntity = (entity: EntityRef) =>
-  new ValidationError(
-    [
-      {
-        path: '/entity',
-        expected: 'an entity with events in the log',
-        received: `${entity.type}/${entity.id}`,
-        message: 'no such entity in the log',
-      },
-    ],
-    'unknown entity',
-  );
-
 /** A stream's events; none for a stream that does not exist. Any other failure is thrown. */
 export const readOrNothing = (log: EventLog, stream: string): Promise<RecordedEvent[]> =>
   log.readStream(stream).catch((error: unknown) => {
@@ -75,7 +63,7 @@ export async function* entityEvents(
   before = Infinity,
 ): AsyncGenerator<RecordedEvent[]> {
   const own = await readOrNothing(log, streams.entity(entity));
-  if (own.length === 0) throw unknownEntity(entity);
+  if (own.length === 0) throw unknownEntity(entity, 'an entity with events in the log');
   const branchIds = new Set<string>();
   for (const e of own)
     if (e.type === 'VersionPromoted') e.data.branchIds.forEach((b) => branchIds.add(b));

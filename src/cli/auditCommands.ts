@@ -1,6 +1,6 @@
 import { blame, type BlameEntry } from '../audit/blame';
 import { branchReport, type BranchReport } from '../audit/branchReport';
-import { parseEntityRef } from '../audit/entityHistory';
+import { parseEntityRef, unknownEntity } from '../audit/entityHistory';
 import { writeFileSync } from 'node:fs';
 import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
 import { toHtml } from '../audit/lineageHtml';
@@ -53,18 +53,7 @@ const versionOf = (store: OpenService['store'], given: string): string => {
   if (!given.includes('/')) return given;
   const entity = parseEntityRef(given);
   const head = store.head(entity);
-  if (head === undefined)
-    throw new ValidationError(
-      [
-        {
-          path: '/entity',
-          expected: 'an entity with a promoted version',
-          received: given,
-          message: 'no such entity',
-        },
-      ],
-      'unknown entity',
-    );
+  if (head === undefined) throw unknownEntity(entity, 'an entity with promoted versions');
   return head.versionId;
 };
 
