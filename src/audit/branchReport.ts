@@ -82,17 +82,16 @@ export const branchReport = async (options: {
   let overlap: string[] = [];
   let mutations = 0;
   const history: BranchStep[] = [];
-  const step = (e: RecordedEvent, summary: string) =>
-    history.push({
-      position: e.position,
-      recordedAt: e.metadata.recordedAt,
-      type: e.type,
-      actor: e.metadata.actor,
-      summary,
-    });
   for (const e of events) {
-    const about = summaryOf(e, branchId, ordinals);
-    if (about !== undefined) step(e, about);
+    const summary = summaryOf(e, branchId, ordinals);
+    if (summary !== undefined)
+      history.push({
+        position: e.position,
+        recordedAt: e.metadata.recordedAt,
+        type: e.type,
+        actor: e.metadata.actor,
+        summary,
+      });
     if (e.type === 'MutationRecorded') mutations += 1;
     else if (e.type === 'BranchCommitted' && outcome.status === 'open')
       outcome = { status: 'committed' };

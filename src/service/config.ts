@@ -115,7 +115,7 @@ const readConfigFile = (path: string): Raw => {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw refuse(
-      `holds ${Array.isArray(parsed) ? 'an array' : String(parsed === null ? 'null' : typeof parsed)}, not an object of settings`,
+      `holds ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}, not an object of settings`,
     );
   return parsed;
 };
