@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/Either';
-import { versionHash } from '../events/hash';
+import { mutationDigest, versionHash } from '../events/hash';
 import type { EntityRegistry } from '../projections/defineEntity';
 import { changedPaths } from '../projections/lineage';
-import type { VersionRow } from '../projections/projectionStore';
+import type { Op } from '../events/schemas/ops';
+import type { BranchRow, VersionRow } from '../projections/projectionStore';
 import { reconcileBranch } from '../projections/reconcileBranch';
 import { createHeadProvenance } from '../reconcilers/headProvenance';
 import type { Candidate, MergeFailure } from '../reconcilers/reconcile';
@@ -10,12 +11,31 @@ import type { Promotion } from './entityHistory';
 import type { ReplayState } from './replayState';
 
 /** A version as replay recomputed it from the branch events (never from the recorded doc). */
-export type RebuiltVersion = Omit<VersionRow, 'ordinal' | 'changed'> & Candidate;
+export type RebuiltVersion = Omit<VersionRow, 'ordinal' | 'changed'> &
+  Candidate & {
+    /**
+     * Why the branch's recorded mutations disagree with its commit (count or digest), which the
+     * promoter's gate would have refused: one of them was edited or removed after the commit.
+     */
+    commitMismatch: string | null;
+  };
 
 const reasonOf = (failure: MergeFailure) =>
   failure.kind === 'conflicts'
     ? `the branch no longer merges: unresolved conflicts at ${failure.conflicts.map((c) => `"${c.path}"`).join(', ')}`
     : `the branch's ops do not apply: ${failure.error.message}`;
+
+const checkCommit = (
+  branchId: string,
+  { commitCount, commitDigest }: BranchRow,
+  mutations: readonly Op[][],
+): string | null => {
+  if (commitCount !== null && commitCount !== mutations.length)
+    return `branch ${branchId} committed ${commitCount} mutations, the log holds ${mutations.length}`;
+  if (commitDigest !== null && commitDigest !== mutationDigest(mutations))
+    return `branch ${branchId}'s mutations no longer match the digest its commit recorded (edited after the commit)`;
+  return null;
+};
 
 /**
  * Recomputes the version a VersionPromoted event records: which branch it promoted comes from
@@ -36,6 +56,7 @@ export const rebuildVersion = (
     return E.left(`branch ${branchId} was not opened, or had already ended, before it`);
   if (branch.status !== 'committed')
     return E.left(`branch ${branchId} was ${branch.status}, not committed, when it was promoted`);
+  const commitMismatch = checkCommit(branchId, branch, state.reader.branchOps(branchId));
   const reconciled = reconcileBranch(state.reader, registry, branchId);
   if (E.isLeft(reconciled)) return E.left(reconciled.left);
   const { result, parents } = reconciled.right;
@@ -73,6 +94,7 @@ export const rebuildVersion = (
     hash,
     doc,
     decisions,
+    commitMismatch,
   });
 };
 

@@ -13,7 +13,15 @@ export interface VersionFacts {
   doc: JsonObject;
 }
 
-export type MismatchedField = 'hash' | 'doc' | 'decisions' | 'parents' | 'depth' | 'phase';
+export type MismatchedField =
+  | 'hash'
+  | 'doc'
+  | 'decisions'
+  | 'parents'
+  | 'depth'
+  | 'phase'
+  /** The branch's recorded mutations disagree with its commit's count or digest. */
+  | 'commit';
 
 /** The first version whose recomputation disagrees with the log. */
 export interface VersionMismatch {
@@ -60,6 +68,7 @@ export const compareVersion = ({
   const r = E.isRight(rebuilt) ? rebuilt.right : undefined;
   const agrees =
     r !== undefined &&
+    r.commitMismatch === null &&
     r.hash === v.hash &&
     r.depth === v.depth &&
     r.phase === v.phase &&
@@ -91,17 +100,21 @@ export const compareVersion = ({
       ['parents', jsonEqual(r.parents, v.parents)],
       ['depth', r.depth === v.depth],
       ['phase', r.phase === v.phase],
+      ['commit', r.commitMismatch === null],
     ] as const
   ).flatMap(([field, same]) => (same ? [] : [field]));
   const diff = diffDocuments(v.doc, r.doc);
   const reason = [
+    r.commitMismatch ?? '',
     r.hash === v.hash
       ? ''
       : `recomputed hash ${short(r.hash)} is not the recorded ${short(v.hash)}`,
     diff.length === 0
       ? ''
       : `documents differ at ${diff.map((d) => d.path || '(root)').join(', ')}`,
-    ...fields.filter((f) => f !== 'hash' && f !== 'doc').map((f) => `recorded ${f} differ`),
+    ...fields
+      .filter((f) => f !== 'hash' && f !== 'doc' && f !== 'commit')
+      .map((f) => `recorded ${f} differ`),
   ]
     .filter((part) => part !== '')
     .join('; ');

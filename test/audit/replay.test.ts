@@ -124,6 +124,40 @@ describe('replay and verify', () => {
     });
   });
 
+  it('fails on a mutation edited after its commit even when the document comes out the same', async () => {
+    const note = defineEntity({ type: 'note', schema: z.strictObject({ a: z.number() }) });
+    const notes = createRegistry([note]);
+    const path = dir.file('edited-overwritten.sqlite');
+    const log = createSqliteEventLog({ path });
+    const store = openProjectionStore(path);
+    const branch = await openBranch({
+      log,
+      entity: { type: 'note', id: 'N-1' },
+      phase: 'p',
+      actor: 'x',
+    });
+    await branch.set('/a', 1).save();
+    await branch.set('/a', 2).commit(); // the second mutation overwrites the first
+    await createPromoter({ log, store, registry: notes }).runOnce();
+    store.close();
+    await log.close();
+    const first = editEvent(
+      path,
+      `SELECT position, data FROM events WHERE type = 'MutationRecorded' ORDER BY position LIMIT 1`,
+      (data) => data.replace('"value":1', '"value":7'),
+    );
+    expect(first.data).toContain('"value":1');
+    const edited = createSqliteEventLog({ path });
+    const result = await verify({ log: edited, registry: notes });
+    await edited.close();
+    if (result.verified) throw new Error('an edited log verified');
+    expect(result.mismatch.fields).toEqual(['commit']);
+    expect(result.mismatch.diff).toEqual([]);
+    expect(result.mismatch.reason).toBe(
+      `branch ${branch.branchId}'s mutations no longer match the digest its commit recorded (edited after the commit)`,
+    );
+  });
+
   it('stops at a position or a time, replays one entity alone, and refuses bad limits', async () => {
     const { path, heads } = await demoFile('limits.sqlite');
     const log = createSqliteEventLog({ path });
