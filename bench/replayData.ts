@@ -100,7 +100,11 @@ export const fillReplayLog = (path: string, n: number, entities: number): number
     const { doc, decisions } = result.right;
     const hash = versionHash({ ...v, doc, parentHashes: parentRows.map((p) => p.hash) });
     const event = write(stream, newEvent('VersionPromoted', { ...v, hash, doc, decisions }, meta));
-    applyVersion(state, event as Promotion, E.right({ ...v, hash, doc, decisions, commitMismatch: null }));
+    applyVersion(
+      state,
+      event as Promotion,
+      E.right({ ...v, hash, doc, decisions, commitMismatch: null }),
+    );
   };
   try {
     const step = Math.ceil(n / 10);
