@@ -1,6 +1,6 @@
 import { ValidationError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
-import { parsePointer } from '../events/jsonPointer';
+import { formatPointer, parsePointer } from '../events/jsonPointer';
 import type { EntityRef } from '../events/schemas/common';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { EntityRegistry } from '../projections/defineEntity';
@@ -69,7 +69,9 @@ export const blame = async (options: {
     const decisions = v.decisions.filter((d) => overlaps(d.path, pointer));
     const changed = i === 0 ? value !== undefined : !jsonEqual(previous, value);
     previous = value;
-    if (!changed && decisions.length === 0) continue;
+    // A decision about an enclosing or inner path counts only where the field has a value: one
+    // on /lines says nothing of a /lines/X/qty that was absent before and after.
+    if (!changed && (decisions.length === 0 || value === undefined)) continue;
     const branchIds = [...new Set(decisions.flatMap((d) => d.branchIds))];
     const writers = branchIds.length > 0 ? branchIds : v.branchIds;
     entries.push({
@@ -84,4 +86,27 @@ export const blame = async (options: {
     });
   }
   return entries;
+};
+
+/**
+ * How keyed-array elements on `pointer`'s way are addressed, for a blame that found nothing:
+ * `/lines/0/qty` on lines keyed by sku reads "elements of /lines are addressed by their sku
+ * (as in ops), not by position: /lines/<sku>/qty". Undefined when no keyed array is on the way.
+ */
+export const keyedAddressing = (
+  registry: EntityRegistry,
+  entityType: string,
+  pointer: string,
+): string | undefined => {
+  const segments = parsePointer(pointer);
+  const rules = registry.get(entityType)?.rules;
+  if (segments === undefined || rules === undefined) return undefined;
+  for (let i = 0; i < segments.length - 1; i += 1) {
+    const collection = rules.collectionAt(segments, i + 1);
+    if (collection?.kind !== 'keyed') continue;
+    const array = formatPointer(segments.slice(0, i + 1));
+    const rest = formatPointer(segments.slice(i + 2));
+    return `elements of ${array} are addressed by their ${collection.key} (as in ops), not by position: ${array}/<${collection.key}>${rest}`;
+  }
+  return undefined;
 };

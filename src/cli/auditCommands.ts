@@ -1,4 +1,4 @@
-import { blame, type BlameEntry } from '../audit/blame';
+import { blame, keyedAddressing, type BlameEntry } from '../audit/blame';
 import { branchReport, type BranchReport } from '../audit/branchReport';
 import { parseEntityRef, unknownEntity } from '../audit/entityHistory';
 import { writeFileSync } from 'node:fs';
@@ -41,8 +41,12 @@ export const blameCommand = (
     const entity = parseEntityRef(args.entity);
     const entries = await blame({ log, registry, entity, pointer: args.pointer });
     if (args.json) out(JSON.stringify(entries));
-    else if (entries.length === 0) out(`${args.pointer} was never set on ${args.entity}`);
-    else out(entries.map(describe).join('\n'));
+    else if (entries.length === 0) {
+      const hint = keyedAddressing(registry, entity.type, args.pointer);
+      out(
+        `${args.pointer} was never set on ${args.entity}${hint === undefined ? '' : `; ${hint}`}`,
+      );
+    } else out(entries.map(describe).join('\n'));
     return 0;
   });
 

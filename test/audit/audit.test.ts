@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blame } from '../../src/audit/blame';
+import { blame, keyedAddressing } from '../../src/audit/blame';
 import { branchReport } from '../../src/audit/branchReport';
 import { lineageGraph, toDot, toMermaid } from '../../src/audit/lineageGraph';
 import { LogUnavailableError, ValidationError } from '../../src/events/errors';
@@ -84,6 +84,17 @@ describe('blame', () => {
       [1, 1, ['extractor']],
       [4, 3, ['reviewer']],
     ]);
+  });
+
+  it('finds nothing for an element never there, and says how keyed elements are addressed', async () => {
+    const { log, registry } = await history();
+    // v1 and v4 decided /lines/A: nothing about a B that was absent before and after.
+    expect(await blame({ log, registry, entity: INV, pointer: '/lines/B/qty' })).toEqual([]);
+    expect(await blame({ log, registry, entity: INV, pointer: '/lines/0/qty' })).toEqual([]);
+    expect(keyedAddressing(registry, 'invoice', '/lines/0/qty')).toBe(
+      'elements of /lines are addressed by their sku (as in ops), not by position: /lines/<sku>/qty',
+    );
+    expect(keyedAddressing(registry, 'invoice', '/total')).toBeUndefined();
   });
 
   it('refuses a malformed pointer and an unknown entity by name', async () => {

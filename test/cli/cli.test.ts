@@ -155,6 +155,9 @@ describe('driftless CLI', () => {
     const entries = JSON.parse(blamed.stdout) as { versionId: string; actors: string[] }[];
     expect(entries.length).toBeGreaterThan(0);
     expect(entries[0]!.actors).toContain('extractor');
+    expect(cli(['blame', 'invoice/INV-3', '/lines/0/qty', ...config], dir.path).stdout).toBe(
+      '/lines/0/qty was never set on invoice/INV-3; elements of /lines are addressed by their sku (as in ops), not by position: /lines/<sku>/qty\n',
+    );
     const mermaid = cli(
       ['lineage', entries.at(-1)!.versionId, '--format', 'mermaid', ...config],
       dir.path,
