@@ -3,6 +3,7 @@ import { describeLog, type ServiceConfig } from '../service/config';
 import { startMetricsServer } from '../service/metricsServer';
 import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
+import { retryLines } from './retryLines';
 import { catchUpProgress } from './catchUp';
 
 const ZERO = { promoted: 0, quarantined: 0, expired: 0, sealed: 0, lostRaces: 0, published: 0 };
@@ -70,6 +71,7 @@ export const serveCommand = async (
   out(
     `driftless serve: ${describeLog(config.log)} (state ${config.state}), entity types ${[...service.registry.keys()].join(', ')}, ${worker}, publishing to ${sink}`,
   );
+  const retries = retryLines(out);
   const total = { ...ZERO };
   let pending = { ...ZERO };
   let lastLine = 0;
@@ -83,8 +85,9 @@ export const serveCommand = async (
       promoter: service.promoter,
       publish: service.publish,
       signal: stop.signal,
-      onRetry: (error) => out(`round failed, retrying: ${error.message}`),
+      onRetry: retries.failed,
       onRound: (round, published) => {
+        retries.succeeded();
         catchUp.finish();
         const counts = { ...round, published };
         for (const key of Object.keys(ZERO) as (keyof Totals)[]) {

@@ -11,7 +11,10 @@ export interface ServiceOptions {
   /** Longest idle wait, so deadlines expire on time with no new events. @defaultValue 1000 */
   idleMs?: number;
   onRound?: (round: PromotionRound, published: number) => void;
-  /** A round failed in a way the next may not (log unavailable, database busy). */
+  /**
+   * A round failed in a way the next may not (log unavailable, database busy); the next try
+   * comes after `min(idleMs, 200)` ms, doubling while failures follow each other, at most 5 s.
+   */
   onRetry?: (error: Error) => void;
 }
 
@@ -19,6 +22,20 @@ export interface ServiceOptions {
 const isTransient = (error: unknown): error is Error =>
   (error instanceof DriftlessError && error.retriable) ||
   /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
+
+const MAX_RETRY_MS = 5000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 const didWork = (r: PromotionRound, published: number) =>
   r.promoted + r.quarantined + r.expired + r.sealed + r.lostRaces + published > 0;
@@ -41,6 +58,8 @@ const nextAppend = async (
  */
 export const runService = async (options: ServiceOptions): Promise<void> => {
   const { log, promoter, publish, signal, idleMs = 1000, onRound, onRetry } = options;
+  const firstRetryMs = Math.min(idleMs, 200);
+  let retryMs = firstRetryMs;
   while (signal?.aborted !== true) {
     let round: PromotionRound, published: number;
     try {
@@ -50,9 +69,11 @@ export const runService = async (options: ServiceOptions): Promise<void> => {
     } catch (error) {
       if (!isTransient(error)) throw error;
       onRetry?.(error);
-      await new Promise((r) => setTimeout(r, Math.min(idleMs, 200)));
+      await sleep(retryMs, signal);
+      retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
       continue;
     }
+    retryMs = firstRetryMs;
     onRound?.(round, published);
     if (!didWork(round, published)) await nextAppend(log, promoter.position(), idleMs, signal);
   }
