@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
 import { ValidationError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
@@ -9,6 +10,7 @@ import { openProjectionStore } from '../projections/projectionStore';
 import { describeLog } from '../service/config';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
 import { createPublisher } from '../publishers/publisher';
+import { UsageError } from './cliOptions';
 import { createProgress } from './progress';
 
 export interface DemoArgs {
@@ -47,12 +49,45 @@ const ensureNoDriftlessStreams = async (log: EventLog, where: string) => {
     );
 };
 
+/** Marks a file as the demo's own, which the next run may replace. */
+const DEMO_MARK = 'driftless_demo';
+
+/**
+ * Why the demo must not replace the file at `path` (something it did not write: a real log, a
+ * service's state file, not SQLite at all), or undefined when there is none, it holds no
+ * tables, or an earlier demo wrote it.
+ */
+const notReplaceable = (path: string): string | undefined => {
+  if (!existsSync(path)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const tables = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[],
+    );
+    if (tables.size === 0 || tables.has(DEMO_MARK)) return undefined;
+    if (!tables.has('events')) return `it holds tables no demo wrote (${[...tables].join(', ')})`;
+    const events = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    return `it holds a log of ${events} events that no demo wrote`;
+  } catch (error) {
+    return `it is not a SQLite database a demo wrote (${(error as Error).message})`;
+  } finally {
+    db?.close();
+  }
+};
+
 /**
  * `driftless demo`: the invoice scenario on a fresh embedded SQLite file (or a fresh
- * EventStoreDB, with the projections in that file), then its report.
+ * EventStoreDB, with the projections in that file), then its report. It replaces a file an
+ * earlier demo wrote, and refuses any other.
  */
 export const demoCommand = async (args: DemoArgs): Promise<number> => {
   const path = resolve(args.db);
+  const refusal = notReplaceable(path);
+  if (refusal !== undefined)
+    throw new UsageError(
+      `the demo will not replace ${args.db}: ${refusal}; give it another --db (it replaces only files an earlier demo wrote)`,
+    );
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
   const log =
     args.esdb === undefined
@@ -69,6 +104,8 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
     throw error;
   }
   const store = openProjectionStore(path);
+  store.db.exec(`CREATE TABLE IF NOT EXISTS ${DEMO_MARK} (seed INTEGER, invoices INTEGER)`);
+  store.db.prepare(`INSERT INTO ${DEMO_MARK} VALUES (?, ?)`).run(args.seed, args.invoices);
   const progress = createProgress('invoice steps', DEMO_WAVES * args.invoices);
   const started = Date.now();
   try {

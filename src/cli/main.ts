@@ -22,7 +22,8 @@ Commands:
           --json         print the report as one JSON object
           --seed N       random seed (default 42): the same seed gives the same report
           --invoices N   how many invoices (default 200)
-          --db PATH      the SQLite file to create (default ./driftless-demo.sqlite)
+          --db PATH      the SQLite file to create (default ./driftless-demo.sqlite); it
+                         replaces an earlier demo's file and refuses any other
           --log URL      run the log on a fresh EventStoreDB (esdb://host:2113?tls=false);
                          the projections and the topic then go to the --db file
   serve   run the promoter and publish promoted snapshots to the embedded topic (or to Kafka

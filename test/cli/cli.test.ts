@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { TSX } from '../support/childProcess';
+import { opened } from '../support/events';
 import { tempDir } from '../support/tempDir';
 
 const DEMO_ENTITIES = join(__dirname, '..', '..', 'src', 'demo', 'invoiceDomain.ts');
@@ -37,6 +39,32 @@ describe('driftless CLI', () => {
     // A progress bar went to stderr, the report alone to stdout.
     expect(result.stderr).toMatch(/invoice steps \[#+/);
   }, 30_000);
+
+  it('replaces its own file on a second run, and refuses any file it did not write', async () => {
+    const own = join(dir.path, 'again.sqlite');
+    expect(cli(['demo', '--json', '--invoices', '3', '--db', own], dir.path).status).toBe(0);
+    const again = cli(['demo', '--json', '--invoices', '3', '--db', own], dir.path);
+    expect(again.status).toBe(0);
+    expect((JSON.parse(again.stdout) as { branches: number }).branches).toBeLessThan(60);
+    // A log a service wrote (one event) and a file that is not SQLite stay as they were.
+    const real = join(dir.path, 'real.sqlite');
+    const log = createSqliteEventLog({ path: real });
+    await log.append('driftless-branch-x', [opened()], { expectedRevision: 'no_stream' });
+    await log.close();
+    const text = join(dir.path, 'notes.txt');
+    writeFileSync(text, 'not a database');
+    for (const [file, why] of [
+      [real, /it holds a log of 1 events that no demo wrote/],
+      [text, /it is not a SQLite database a demo wrote \(file is not a database\)/],
+    ] as const) {
+      const before = readFileSync(file);
+      const refused = cli(['demo', '--db', file], dir.path);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(why);
+      expect(refused.stderr).toMatch(/give it another --db/);
+      expect(readFileSync(file).equals(before)).toBe(true);
+    }
+  }, 60_000);
 
   it.each([
     [['nonsense'], /unknown command "nonsense"/],
