@@ -113,6 +113,12 @@ describe('EventStoreDB adapter under faults (emulator)', () => {
     const attempt = log.append(s, batch, { expectedRevision: 'no_stream' });
     await expect(attempt).rejects.toThrow(LogUnavailableError);
     await expect(attempt).rejects.toMatchObject({ retriable: true });
+    // The driver's own words say which server could not be reached, and how.
+    await expect(attempt).rejects.toThrow(
+      new RegExp(
+        `^append to "${s}": EventStoreDB unavailable \\(14 UNAVAILABLE: .*127\\.0\\.0\\.1:${emulator.port}`,
+      ),
+    );
     await emulator.start();
     const result = await log.append(s, batch, { expectedRevision: 'no_stream' });
     expect(result.nextRevision).toBe(2);

@@ -69,6 +69,13 @@ const tooLarge = (error: MaxAppendSizeExceededError, stream: string) =>
     `cannot append to "${stream}"`,
   );
 
+/** What the driver said of an unreachable server (which address, refused or timed out). */
+const detail = (error: unknown): string => {
+  const said = error instanceof Error ? error.message : '';
+  const message = said.replace(/\s*Resolution note:\s*$/, '').trim();
+  return message === '' ? '' : ` (${message})`;
+};
+
 /**
  * Driver errors become the port's errors at the boundary: a wrong expected version is a
  * VersionConflictError with the expected revision the caller gave and the actual one, a missing
@@ -90,7 +97,7 @@ export const toLogError = (error: unknown, context: ErrorContext): unknown => {
   if (isInvalidPosition(error)) return invalidPosition(context.position, operation);
   const { type, code } = (error ?? {}) as { type?: unknown; code?: unknown };
   if (UNAVAILABLE_TYPES.has(type) || (typeof code === 'number' && UNAVAILABLE_CODES.has(code))) {
-    return new LogUnavailableError(`${operation}: EventStoreDB unavailable`, error);
+    return new LogUnavailableError(`${operation}: EventStoreDB unavailable${detail(error)}`, error);
   }
   return error;
 };
