@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/Either';
 import type { z } from 'zod';
-import { jsonIssues } from './canonicalJson';
+import { FORBIDDEN_KEYS, jsonIssues } from './canonicalJson';
 import { EVENT_TYPES, envelopeFor, isEventType, type DriftlessEvent } from './catalogue';
 import { isValidWalkedEnvelope } from './compiledEnvelopes';
 import { ValidationError, type ValidationIssue } from './errors';
-import { formatPointer } from './jsonPointer';
+import { formatPointer, parsePointer } from './jsonPointer';
 import { Op } from './schemas/ops';
 
 /**
@@ -53,12 +53,37 @@ export const envelopeIssues = (raw: unknown, basePath = ''): ValidationIssue[] =
   return result.success ? [] : result.error.issues.map((i) => toIssue(i, raw, basePath));
 };
 
-/** Every issue with one untrusted op (the JSON check first, then its shape). */
+/** What makes a valid pointer no path for an op: the root itself, or a prototype key. */
+export const opPathIssue = (
+  segments: readonly string[],
+): Omit<ValidationIssue, 'path'> | undefined => {
+  const bad = segments.find((s) => FORBIDDEN_KEYS.has(s));
+  if (bad !== undefined)
+    return {
+      expected: 'no prototype keys',
+      received: JSON.stringify(bad),
+      message: 'prototype keys are not allowed',
+    };
+  if (segments.length === 0)
+    return {
+      expected: 'a path below the root',
+      received: '""',
+      message: 'the whole document cannot be replaced',
+    };
+  return undefined;
+};
+
+/**
+ * Every issue with one untrusted op (the JSON check first, then its shape, then its path): what
+ * the SDK refuses when the op is given, rather than leave it to quarantine the branch later.
+ */
 export const opIssues = (raw: unknown): ValidationIssue[] => {
   const notJson = jsonIssues(raw);
   if (notJson.length > 0) return notJson;
   const result = Op.safeParse(raw);
-  return result.success ? [] : result.error.issues.map((i) => toIssue(i, raw, ''));
+  if (!result.success) return result.error.issues.map((i) => toIssue(i, raw, ''));
+  const issue = opPathIssue(parsePointer(result.data.path) ?? []);
+  return issue === undefined ? [] : [{ path: '/path', ...issue }];
 };
 
 const toIssue = (issue: z.core.$ZodIssue, raw: unknown, basePath: string): ValidationIssue => {

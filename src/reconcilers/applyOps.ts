@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/Either';
-import { FORBIDDEN_KEYS, jsonIssues } from '../events/canonicalJson';
+import { jsonIssues } from '../events/canonicalJson';
 import { ValidationError, type ValidationIssue } from '../events/errors';
 import { formatPointer, parsePointer } from '../events/jsonPointer';
+import { opPathIssue } from '../events/parseEvent';
 import type { Op } from '../events/schemas/ops';
 import { childOf, elementKey, withChild } from './containers';
 import { isObject, jsonEqual, type Json, type JsonObject } from './json';
@@ -92,11 +93,9 @@ const applyOne = (doc: JsonObject, op: Op, ctx: Applying) => {
   const path = parsePointer(op.path);
   if (path === undefined)
     throw new OpFailure('a JSON pointer', JSON.stringify(op.path), 'not a pointer');
-  const bad = path.find((s) => FORBIDDEN_KEYS.has(s));
-  if (bad !== undefined)
-    throw new OpFailure('no prototype keys', JSON.stringify(bad), 'prototype keys are not allowed');
-  if (path.length === 0)
-    throw new OpFailure('a path below the root', '""', 'the whole document cannot be replaced');
+  const unusable = opPathIssue(path);
+  if (unusable !== undefined)
+    throw new OpFailure(unusable.expected, unusable.received, unusable.message);
   const target = rules.collectionAt(path);
   switch (op.op) {
     case 'set':

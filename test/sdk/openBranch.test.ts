@@ -218,6 +218,13 @@ describe('branch writer SDK', () => {
     expect(refusal(() => branch.upsert('/lines', { sku: 'A', at: new Date() as never }))).toMatch(
       /^upsert "\/lines" on branch \w+: at "\/value\/at": /,
     );
+    // Valid pointers no op may take: the gate would quarantine the whole branch for them.
+    expect(refusal(() => branch.set('', { total: 1 }))).toBe(
+      `set "" on branch ${branch.branchId}: at "/path": the whole document cannot be replaced (expected a path below the root, received "")`,
+    );
+    expect(refusal(() => branch.unset('/__proto__/polluted'))).toMatch(
+      /^unset "\/__proto__\/polluted" on branch \w+: at "\/path": prototype keys are not allowed/,
+    );
     expect(refusal(() => branch.set('/total', 10))).toBe('accepted');
     await branch.commit();
     const store = openProjectionStore(':memory:');
