@@ -35,7 +35,16 @@ const needed = (value: string | undefined, what: string, example: string): strin
   ]);
 };
 
-const value = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+const LONGEST_VALUE = 120;
+
+/** A value as JSON, cut at 120 characters: a long text would bury the rest (`--json` has all). */
+const value = (v: unknown) => {
+  if (v === undefined) return '(absent)';
+  const text = JSON.stringify(v);
+  return text.length <= LONGEST_VALUE
+    ? text
+    : `${text.slice(0, LONGEST_VALUE)}… (${text.length} characters; --json shows all)`;
+};
 
 type Shown = QuarantineEntry & { rejectedEvents: ReturnType<typeof rejectedEvents> };
 
@@ -43,6 +52,7 @@ type Shown = QuarantineEntry & { rejectedEvents: ReturnType<typeof rejectedEvent
 const describe = (e: Shown, branch: BranchRow | undefined) => {
   const codeWidth = Math.max(...e.violations.map((v) => v.code.length));
   const pathWidth = Math.max(...e.violations.map((v) => (v.path || '/').length));
+  const decisionWidth = Math.max(0, ...e.decisions.map((d) => d.path.length));
   return [
     `quarantined branch ${e.branchId}: ${e.entity.type}/${e.entity.id}` +
       (branch ? `, phase ${branch.phase}, actor ${branch.actor}` : ''),
@@ -60,7 +70,7 @@ const describe = (e: Shown, branch: BranchRow | undefined) => {
     `decisions${e.decisions.length === 0 ? ' (none)' : ''}`,
     ...e.decisions.map(
       (d) =>
-        `  ${d.path}  base ${value(d.base)}, head ${value(d.ours)}, branch ${value(d.theirs)} -> ${value(d.chosen)} (rule ${d.rule})`,
+        `  ${d.path.padEnd(decisionWidth)}  base ${value(d.base)}, head ${value(d.ours)}, branch ${value(d.theirs)} -> ${value(d.chosen)} (rule ${d.rule})`,
     ),
     e.candidate === null ? 'candidate (none)' : 'candidate',
     ...Object.entries(e.candidate ?? {}).map(
