@@ -8,6 +8,7 @@ import { ValidationError } from '../events/errors';
 import type { ServiceConfig } from '../service/config';
 import type { OpenService } from '../service/openService';
 import { openCaughtUp } from './catchUp';
+import { shownValue } from './shownValue';
 
 type Print = (text: string) => void;
 
@@ -28,7 +29,7 @@ const describe = (e: BlameEntry) =>
   [
     `v${e.ordinal} ${e.versionId}  ${e.promotedAt}  phase ${e.phase}`,
     `  ${e.branchIds.map((b, i) => `branch ${b} by ${e.actors[i] ?? '?'}`).join(', ')}`,
-    `  value ${e.value === undefined ? '(removed)' : JSON.stringify(e.value)}  rule ${e.rules.map(ruleText).join(', ')}`,
+    `  value ${e.value === undefined ? '(removed)' : shownValue(e.value)}  rule ${e.rules.map(ruleText).join(', ')}`,
   ].join('\n');
 
 /** `driftless blame <type/id> <pointer>`: every change to one field, newest last. */

@@ -15,6 +15,7 @@ import {
 import type { BranchRow } from '../projections/projectionStore';
 import type { ServiceConfig } from '../service/config';
 import { openCaughtUp } from './catchUp';
+import { shownValue } from './shownValue';
 
 export interface QuarantineArgs {
   action: 'list' | 'show' | 'release' | 'discard' | 'rejected';
@@ -33,17 +34,6 @@ const needed = (value: string | undefined, what: string, example: string): strin
   throw new ValidationError([
     { path: `/${what}`, expected: example, received: 'nothing', message: `${what} is missing` },
   ]);
-};
-
-const LONGEST_VALUE = 120;
-
-/** A value as JSON, cut at 120 characters: a long text would bury the rest (`--json` has all). */
-const value = (v: unknown) => {
-  if (v === undefined) return '(absent)';
-  const text = JSON.stringify(v);
-  return text.length <= LONGEST_VALUE
-    ? text
-    : `${text.slice(0, LONGEST_VALUE)}… (${text.length} characters; --json shows all)`;
 };
 
 type Shown = QuarantineEntry & { rejectedEvents: ReturnType<typeof rejectedEvents> };
@@ -70,11 +60,11 @@ const describe = (e: Shown, branch: BranchRow | undefined) => {
     `decisions${e.decisions.length === 0 ? ' (none)' : ''}`,
     ...e.decisions.map(
       (d) =>
-        `  ${d.path.padEnd(decisionWidth)}  base ${value(d.base)}, head ${value(d.ours)}, branch ${value(d.theirs)} -> ${value(d.chosen)} (rule ${d.rule})`,
+        `  ${d.path.padEnd(decisionWidth)}  base ${shownValue(d.base)}, head ${shownValue(d.ours)}, branch ${shownValue(d.theirs)} -> ${shownValue(d.chosen)} (rule ${d.rule})`,
     ),
     e.candidate === null ? 'candidate (none)' : 'candidate',
     ...Object.entries(e.candidate ?? {}).map(
-      ([field, v]) => `  /${escapeSegment(field)}  ${value(v)}`,
+      ([field, v]) => `  /${escapeSegment(field)}  ${shownValue(v)}`,
     ),
     `then: driftless quarantine release ${e.branchId} --reason "..." (back through the gate)` +
       ` or discard ${e.branchId} --reason "..."`,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { blameCommand } from '../../src/cli/auditCommands';
 import { quarantineCommand } from '../../src/cli/quarantineCommand';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { openBranch } from '../../src/sdk/openBranch';
@@ -6,11 +7,11 @@ import { loadConfig } from '../../src/service/config';
 import { openService } from '../../src/service/openService';
 import { tempDir } from '../support/tempDir';
 
-const dir = tempDir('quarantine-show');
+const dir = tempDir('long-values');
 afterAll(() => dir.remove());
 
-describe('driftless quarantine show', () => {
-  it('cuts long values at 120 characters and lines the decisions up by path', async () => {
+describe('long values on the terminal', () => {
+  it('quarantine show and blame cut them at 120 characters; decisions line up by path', async () => {
     const path = dir.file('long.sqlite');
     const config = loadConfig(
       {},
@@ -25,6 +26,13 @@ describe('driftless quarantine show', () => {
     await a.set('/total', 1).commit();
     // Conflicts with a on /total (rule reject); its long note rides along in the candidate.
     await b.set('/total', 2).set('/note', 'x'.repeat(5000)).set('/qty', 3).commit();
+    const single = await openBranch({
+      log,
+      entity: { type: 'invoice', id: 'INV-2' },
+      phase: 'p',
+      actor: 'c',
+    });
+    await single.set('/note', 'x'.repeat(5000)).commit();
     await log.close();
     const service = await openService(config);
     await service.promoter.runOnce();
@@ -42,5 +50,8 @@ describe('driftless quarantine show', () => {
     expect(text.length).toBeLessThan(2000);
     await show(true);
     expect(JSON.parse(lines.pop()!)).toMatchObject({ candidate: { note: 'x'.repeat(5000) } });
+    const blamed = { entity: 'invoice/INV-2', pointer: '/note' };
+    expect(await blameCommand(config, { ...blamed, json: false }, (t) => lines.push(t))).toBe(0);
+    expect(lines.pop()).toContain(`\n  value ${cut}  rule theirs-only`);
   });
 });
