@@ -150,7 +150,8 @@ export { sealPhase } from './promoter/phaseSeals';
 export { openBranch, type BranchWriter, type OpenBranchOptions } from './sdk/openBranch';
 export { DEFAULT_RETRY, type RetryPolicy } from './sdk/retry';
 
-// Publishing promoted snapshots: the sink port, the embedded topic, the outbox publisher.
+// Publishing promoted snapshots: the sink port, the embedded topic and its consumer, the outbox
+// publisher.
 export type {
   DecisionSummary,
   PublishContext,
@@ -163,6 +164,11 @@ export {
   type EmbeddedTopic,
   type TopicRecord,
 } from './publishers/embedded/embeddedTopic';
+export {
+  consumeEmbeddedTopic,
+  HandlerFailedError,
+  type EmbeddedConsumerOptions,
+} from './publishers/embedded/topicConsumer';
 export { createPublisher, type PublisherOptions } from './publishers/publisher';
 export { storeCheckpoints } from './projections/storeCheckpoints';
 

@@ -20,6 +20,7 @@ describe('public API', () => {
       'listQuarantine',
       'openBranch',
       'createEmbeddedTopic',
+      'consumeEmbeddedTopic',
       'createPublisher',
       'createKafkaSink',
       'createSnapshotConsumer',
