@@ -87,6 +87,21 @@ export const headOf = async (
  */
 export const openBranch = async (options: OpenBranchOptions): Promise<BranchWriter> => {
   const { log, entity, phase, actor } = options;
+  // A deadline already past would only have the promoter abandon the branch (or, committed
+  // first, promote it regardless): a mistake to say now. An unreadable one the schema refuses.
+  const now = (options.now ?? Date.now)();
+  if (options.deadline !== undefined && Date.parse(options.deadline) <= now)
+    throw new ValidationError(
+      [
+        {
+          path: '/deadline',
+          expected: `a time after now (${new Date(now).toISOString()})`,
+          received: options.deadline,
+          message: 'the deadline has already passed',
+        },
+      ],
+      `cannot open a branch on ${entity.type}/${entity.id}`,
+    );
   const streams = options.streams ?? streamNames();
   const ids = options.ids ?? createIdGenerator();
   const from = options.from ?? 'head';

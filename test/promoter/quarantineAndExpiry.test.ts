@@ -98,6 +98,7 @@ describe('deadlines', () => {
       streams,
       from: null,
       deadline: '2026-11-22T10:05:00Z',
+      now: () => now,
     });
     expect(await promoter.runOnce()).toMatchObject({ expired: 0 });
     now = Date.parse('2026-11-22T10:06:00Z');

@@ -194,6 +194,26 @@ describe('branch writer SDK', () => {
     ]);
   });
 
+  it('refuses a deadline that has already passed, before writing anything', async () => {
+    const log = createMemoryEventLog();
+    const now = Date.parse('2026-11-26T12:00:00Z');
+    const open = (deadline: string) =>
+      openBranch({
+        log,
+        entity: INV,
+        phase: 'p',
+        actor: 'a',
+        from: null,
+        deadline,
+        now: () => now,
+      });
+    await expect(open('2026-11-26T11:59:59Z')).rejects.toThrow(
+      'cannot open a branch on invoice/INV-1: at "/deadline": the deadline has already passed (expected a time after now (2026-11-26T12:00:00.000Z), received 2026-11-26T11:59:59Z)',
+    );
+    expect(await log.readAll({ fromPosition: 'start' })).toEqual([]);
+    await expect(open('2026-11-26T12:00:01Z')).resolves.toMatchObject({ baseVersionId: null });
+  });
+
   it('refuses a bad op at the call that gave it; the branch goes on and commits what was valid', async () => {
     const log = createMemoryEventLog();
     const branch = await freshBranch(log);
