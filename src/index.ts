@@ -138,6 +138,7 @@ export {
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
+  quarantineActionTook,
   releaseQuarantine,
   showQuarantine,
   type QuarantineAction,

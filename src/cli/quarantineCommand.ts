@@ -7,6 +7,7 @@ import {
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
+  quarantineActionTook,
   rejectedEvents,
   releaseQuarantine,
   showQuarantine,
@@ -143,6 +144,17 @@ export const quarantineCommand = async (
     const reason = needed(args.reason, 'reason', '--reason "why"');
     const act = args.action === 'release' ? releaseQuarantine : discardQuarantine;
     await act({ log, store, branchId, by: args.by, reason });
+    // Another operator may have released or discarded it meanwhile: say which one counted.
+    await service.promoter.catchUp();
+    const { took, status } = quarantineActionTook(store, branchId, args.action);
+    if (!took) {
+      out(
+        args.action === 'release'
+          ? `did not release ${branchId}: it was discarded first (now ${status}); the release changed nothing`
+          : `did not discard ${branchId}: it was released first (now ${status}); the discard changed nothing`,
+      );
+      return 1;
+    }
     out(
       args.action === 'release'
         ? `released ${branchId}: the promoter puts it through the gate again`

@@ -5,7 +5,7 @@ import type { EntityRef } from '../events/schemas/common';
 import type { Decision } from '../events/schemas/entityEvents';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { Rejection } from '../projections/processor';
-import type { ProjectionStore } from '../projections/projectionStore';
+import type { BranchStatus, ProjectionStore } from '../projections/projectionStore';
 import type { JsonObject } from '../reconcilers/json';
 import type { Violation } from '../validators/violation';
 
@@ -113,4 +113,19 @@ export const discardQuarantine = async ({
   await log.append(streams.branch(branchId), [newEvent('BranchAbandoned', data, { actor: by })], {
     expectedRevision: 'any',
   });
+};
+
+/**
+ * Whether a release or discard took effect, read once the projections applied it: two
+ * operators acting on one branch at once both get their event into the log, and the first to
+ * arrive decides (a discard after a release finds the branch no longer quarantined and changes
+ * nothing; a release after a discard, likewise). `status` is the branch's as it stands.
+ */
+export const quarantineActionTook = (
+  store: ProjectionStore,
+  branchId: string,
+  action: 'release' | 'discard',
+): { took: boolean; status: BranchStatus } => {
+  const status = store.branch(branchId)?.status ?? 'open';
+  return { took: action === 'discard' ? status === 'abandoned' : status !== 'abandoned', status };
 };

@@ -8,6 +8,7 @@ import { createPromoter } from '../../src/promoter/promoter';
 import {
   discardQuarantine,
   listQuarantine,
+  quarantineActionTook,
   releaseQuarantine,
   showQuarantine,
 } from '../../src/promoter/quarantine';
@@ -60,6 +61,46 @@ describe('quarantine', () => {
     });
     expect(await promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 0 });
     expect(listQuarantine(store)).toEqual([]);
+  });
+
+  it('tells a release or discard that lost the race to another operator', async () => {
+    const { log, store, promoter, branch } = setup(z.strictObject({ total: z.number() }));
+    const [b, c] = [await branch(), await branch()];
+    await b.set('/total', 'x').commit();
+    await c.set('/total', 'y').commit();
+    await promoter.runOnce();
+    // Ann releases b and discards c through a second store that has not read Bob's moves yet.
+    const bob = { log, store, by: 'bob', reason: 'r', streams };
+    const stale = openProjectionStore(':memory:');
+    const staleReader = createPromoter({
+      log,
+      store: stale,
+      registry: createRegistry([defineEntity({ type: 'invoice', schema: z.object({}) })]),
+      streams,
+    });
+    await staleReader.catchUp();
+    await discardQuarantine({ ...bob, branchId: b.branchId });
+    await releaseQuarantine({ ...bob, branchId: c.branchId });
+    const ann = { log, store: stale, by: 'ann', reason: 'r', streams };
+    await releaseQuarantine({ ...ann, branchId: b.branchId });
+    await discardQuarantine({ ...ann, branchId: c.branchId });
+    await staleReader.catchUp();
+    expect(quarantineActionTook(stale, b.branchId, 'release')).toEqual({
+      took: false,
+      status: 'abandoned',
+    });
+    expect(quarantineActionTook(stale, c.branchId, 'discard')).toEqual({
+      took: false,
+      status: 'committed',
+    });
+    // What the promoter does agrees: b stays abandoned, c goes through the gate again.
+    await promoter.runOnce();
+    expect(store.branch(b.branchId)!.status).toBe('abandoned');
+    expect(store.branch(c.branchId)!.status).toBe('quarantined');
+    expect(quarantineActionTook(store, b.branchId, 'discard')).toEqual({
+      took: true,
+      status: 'abandoned',
+    });
   });
 
   it('discards a quarantined branch for good, and refuses to act on one that is not quarantined', async () => {
