@@ -1,6 +1,8 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { EventLog } from '../events/eventLog';
+import { formatPointer, parsePointer } from '../events/jsonPointer';
 import { streamNames, type StreamNames } from '../events/streams';
+import type { EntityRegistry } from '../projections/defineEntity';
 import { createDriftObserver, type DriftObservation } from './driftObservations';
 import { LATENCY_BUCKETS_MS, STALENESS_BUCKETS } from './driftReport';
 
@@ -28,8 +30,8 @@ const metricsIn = (registry: Registry) => ({
   }),
   conflicts: new Counter({
     name: 'driftless_conflicts_total',
-    help: 'Paths both sides changed, by path',
-    labelNames: ['path'],
+    help: 'Paths both sides changed, by entity type and path (keyed-array elements as *)',
+    labelNames: ['entity_type', 'path'],
     registers: [registry],
   }),
   resolutions: new Counter({
@@ -52,6 +54,24 @@ const metricsIn = (registry: Registry) => ({
 });
 
 /**
+ * A conflict's path as a label: each keyed-array element key becomes an asterisk (the L1 of
+ * /lines/L1/price), so the label's values are bounded by the schema, not by the data (element
+ * keys such as SKUs or ids would each make a time series).
+ */
+const pathPattern =
+  (entities: EntityRegistry | undefined) =>
+  (entityType: string, path: string): string => {
+    const rules = entities?.get(entityType)?.rules;
+    const segments = parsePointer(path);
+    if (rules === undefined || !rules.hasCollections || segments === undefined) return path;
+    return formatPointer(
+      segments.map((s, i) =>
+        i > 0 && rules.collectionAt(segments, i)?.kind === 'keyed' ? '*' : s,
+      ),
+    );
+  };
+
+/**
  * Follows the log from its start (a subscription, so memory stays at one page) and counts
  * what `driftless drift` reports, into a prom-client registry for `/metrics`.
  */
@@ -60,16 +80,19 @@ export const followDriftMetrics = (options: {
   signal: AbortSignal;
   /** @defaultValue streamNames('driftless') */
   streams?: StreamNames;
+  /** The entity types, so keyed-array elements in paths become `*` (else paths as they are). */
+  entities?: EntityRegistry;
 }): DriftMetrics => {
   const streams = options.streams ?? streamNames();
   const registry = new Registry();
   const m = metricsIn(registry);
+  const pattern = pathPattern(options.entities);
   const record = (o: DriftObservation) => {
     if (o.kind === 'promotion') {
       m.staleness.observe(o.staleness);
       if (o.latencyMs !== undefined) m.latency.observe(o.latencyMs / 1000);
     } else if (o.kind === 'conflict') {
-      m.conflicts.inc({ path: o.path });
+      m.conflicts.inc({ entity_type: o.entityType, path: pattern(o.entityType, o.path) });
       m.resolutions.inc({ rule: o.rule });
     } else {
       m.quarantinedBranches.inc();

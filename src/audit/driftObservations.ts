@@ -6,7 +6,7 @@ export type DriftObservation =
   /** A version was promoted: how many promotions its branch's base was behind the head. */
   | { kind: 'promotion'; staleness: number; latencyMs?: number }
   /** A path both sides changed: the rule that settled it, or 'unresolved' (quarantined). */
-  | { kind: 'conflict'; path: string; rule: string }
+  | { kind: 'conflict'; entityType: string; path: string; rule: string }
   /** A branch went to quarantine, with the distinct codes of its violations. */
   | { kind: 'quarantine'; codes: string[] };
 
@@ -46,7 +46,12 @@ export const createDriftObserver = () => {
         event.data.branchIds.forEach(settle);
         const conflicts = event.data.decisions
           .filter((d) => !ONE_SIDED.has(d.rule))
-          .map((d): DriftObservation => ({ kind: 'conflict', path: d.path, rule: d.rule }));
+          .map((d): DriftObservation => ({
+            kind: 'conflict',
+            entityType: event.data.entity.type,
+            path: d.path,
+            rule: d.rule,
+          }));
         return [promotion, ...conflicts];
       }
       case 'BranchQuarantined': {
@@ -56,7 +61,12 @@ export const createDriftObserver = () => {
         return [
           ...violations
             .filter((v) => v.code === 'UNRESOLVED_CONFLICT')
-            .map((v): DriftObservation => ({ kind: 'conflict', path: v.path, rule: UNRESOLVED })),
+            .map((v): DriftObservation => ({
+              kind: 'conflict',
+              entityType: event.data.entity.type,
+              path: v.path,
+              rule: UNRESOLVED,
+            })),
           { kind: 'quarantine', codes: [...new Set(violations.map((v) => v.code))] },
         ];
       }

@@ -20,7 +20,7 @@ const serveMetrics = async (
 ) => {
   const port = service.config.metricsPort;
   if (port === undefined) return async () => {};
-  const metrics = followDriftMetrics({ log: service.log, signal });
+  const metrics = followDriftMetrics({ log: service.log, signal, entities: service.registry });
   const followed = metrics.done.catch((error: unknown) =>
     out(`drift metrics stopped: ${error instanceof Error ? error.message : String(error)}`),
   );
