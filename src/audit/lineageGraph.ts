@@ -17,6 +17,11 @@ export interface LineageNode {
 export interface LineageEdge {
   from: string;
   to: string;
+  /**
+   * 'head': the version the branch was merged into (or fast-forwarded from); 'base': the older
+   * version a stale branch started from.
+   */
+  kind: 'head' | 'base';
   branchIds: string[];
   rules: Record<string, number>;
 }
@@ -74,9 +79,10 @@ export const lineageGraph = async (options: {
       promotedAt,
     })),
     edges: versions.flatMap((v) =>
-      v.parents.map((parent) => ({
+      v.parents.map((parent, i) => ({
         from: parent,
         to: v.versionId,
+        kind: i === 0 ? ('head' as const) : ('base' as const),
         branchIds: v.branchIds,
         rules: v.decisions.reduce<Record<string, number>>(
           (counts, d) => ({ ...counts, [d.rule]: (counts[d.rule] ?? 0) + 1 }),
@@ -88,27 +94,32 @@ export const lineageGraph = async (options: {
 };
 
 const short = (id: string) => id.slice(-6);
+const branches = (e: LineageEdge) => e.branchIds.map((b) => `branch …${short(b)}`).join(', ');
 const edgeLabel = (e: LineageEdge) =>
-  [
-    e.branchIds.map((b) => `branch …${short(b)}`).join(', '),
-    ...Object.entries(e.rules).map(([rule, n]) => `${rule} ×${n}`),
-  ]
-    .filter((part) => part !== '')
-    .join('; ');
+  e.kind === 'base'
+    ? `base of ${branches(e)}`
+    : [branches(e), ...Object.entries(e.rules).map(([rule, n]) => `${rule} ×${n}`)]
+        .filter((part) => part !== '')
+        .join('; ');
 const nodeLabel = (n: LineageNode) => `v${n.ordinal} …${short(n.versionId)} (${n.phase})`;
 
-/** The graph as a Mermaid flowchart (renders on GitHub and in most Markdown viewers). */
+/**
+ * The graph as a Mermaid flowchart (renders on GitHub and in most Markdown viewers); an edge
+ * from a stale branch's older base is dotted.
+ */
 export const toMermaid = (g: LineageGraph): string =>
   [
     'flowchart TD',
     ...g.nodes.map(
       (n) => `  ${n.versionId}["${nodeLabel(n)}"]${n.versionId === g.versionId ? ':::target' : ''}`,
     ),
-    ...g.edges.map((e) => `  ${e.from} -->|"${edgeLabel(e)}"| ${e.to}`),
+    ...g.edges.map(
+      (e) => `  ${e.from} ${e.kind === 'base' ? '-.->' : '-->'}|"${edgeLabel(e)}"| ${e.to}`,
+    ),
     '  classDef target stroke-width:3px',
   ].join('\n');
 
-/** The graph in Graphviz DOT. */
+/** The graph in Graphviz DOT; an edge from a stale branch's older base is dashed. */
 export const toDot = (g: LineageGraph): string =>
   [
     `digraph "${g.entity.type}/${g.entity.id}" {`,
@@ -117,6 +128,9 @@ export const toDot = (g: LineageGraph): string =>
       (n) =>
         `  "${n.versionId}" [label="${nodeLabel(n)}"${n.versionId === g.versionId ? ', penwidth=3' : ''}];`,
     ),
-    ...g.edges.map((e) => `  "${e.from}" -> "${e.to}" [label="${edgeLabel(e)}"];`),
+    ...g.edges.map(
+      (e) =>
+        `  "${e.from}" -> "${e.to}" [label="${edgeLabel(e)}"${e.kind === 'base' ? ', style=dashed' : ''}];`,
+    ),
     '}',
   ].join('\n');

@@ -118,10 +118,24 @@ describe('lineage graph', () => {
       {
         from: versions[0],
         to: versions[1],
+        kind: 'head',
         branchIds: expect.any(Array) as string[],
         rules: { 'theirs-only': 1 },
       },
     ]);
+    // v4 merged the reviewer's branch, opened on v2, into v3: v2 is its base, drawn dashed.
+    expect(graph.edges.filter((e) => e.to === versions[3]).map((e) => [e.from, e.kind])).toEqual([
+      [versions[2], 'head'],
+      [versions[1], 'base'],
+    ]);
+    const reviewer = `branch …${graph.edges.find((e) => e.to === versions[3])!.branchIds[0]!.slice(-6)}`;
+    expect(toDot(graph)).toContain(
+      `"${versions[1]}" -> "${versions[3]}" [label="base of ${reviewer}", style=dashed];`,
+    );
+    expect(toMermaid(graph)).toContain(`${versions[1]} -.->|"base of ${reviewer}"| ${versions[3]}`);
+    expect(toMermaid(graph)).toMatch(
+      new RegExp(`${versions[2]} -->\\|"${reviewer}; .*confidence ×1`),
+    );
     const mermaid = toMermaid(graph);
     expect(mermaid).toMatch(/^flowchart TD/);
     expect(mermaid).toContain(`${versions[0]} -->|`);
