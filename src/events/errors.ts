@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   LOG_CLOSED: 'LOG_CLOSED',
   BROKER_UNAVAILABLE: 'BROKER_UNAVAILABLE',
   BROKER_REFUSED: 'BROKER_REFUSED',
+  HANDLER_FAILED: 'HANDLER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -98,6 +98,11 @@ describe('consuming the embedded topic', () => {
       },
     });
     await expect(broken).rejects.toThrow(HandlerFailedError);
+    await expect(broken).rejects.toMatchObject({
+      code: 'HANDLER_FAILED',
+      record: { offset: 2 },
+      cause: new Error('no such customer'),
+    });
     await expect(broken).rejects.toThrow(
       /^handler failed 2 times on offset 2 \(version \w+ of invoice\/INV-1\): no such customer; the group's offset stays there/,
     );

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DriftlessError, ERROR_CODES } from '../../events/errors';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
 import type { RetryPolicy } from '../../sdk/retry';
 import { createEmbeddedTopic, type TopicRecord } from './embeddedTopic';
@@ -23,14 +24,16 @@ export interface EmbeddedConsumerOptions {
 }
 
 /** The handler gave up on one snapshot: the group's offset stays on it. */
-export class HandlerFailedError extends Error {
+export class HandlerFailedError extends DriftlessError {
   constructor(
     readonly record: TopicRecord,
-    override readonly cause: unknown,
+    cause: unknown,
     attempts: number,
   ) {
     super(
+      ERROR_CODES.HANDLER_FAILED,
       `handler failed ${attempts} times on offset ${record.offset} (version ${record.snapshot.versionId} of ${record.snapshot.entity.type}/${record.snapshot.entity.id}): ${cause instanceof Error ? cause.message : String(cause)}; the group's offset stays there, so the next start tries it again`,
+      { cause },
     );
   }
 }
