@@ -135,6 +135,7 @@ export {
   type PromotionRound,
 } from './promoter/promoter';
 export {
+  abandonOpenBranch,
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
@@ -216,6 +217,7 @@ export {
   type LineageNode,
 } from './audit/lineageGraph';
 export { branchReport, type BranchOutcome, type BranchReport } from './audit/branchReport';
+export { unsettledBranches, type UnsettledBranch } from './audit/unsettledBranches';
 export { toHtml } from './audit/lineageHtml';
 export {
   replay,

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseEntityRef } from '../audit/entityHistory';
 import { parseLogPoint } from '../audit/replaySource';
 import { parseWorker } from '../promoter/workerAssignment';
-import { blameCommand, branchCommand, lineageCommand } from './auditCommands';
+import { blameCommand, branchCommand, branchesCommand, lineageCommand } from './auditCommands';
 import {
   creatable,
   existingLogConfig,
@@ -18,6 +18,9 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
           every change to one field: version, branches and actors, phase, time, value, rule
   branch <branchId> [--json]
           the version a branch operated on, how stale it was, its outcome and its history
+  branches [--status open|committed] [--json]
+          the branches with no outcome yet, oldest first, and how long each has waited (a
+          writer that crashed without a deadline leaves its branch open for good)
   lineage <versionId | type/id> [--format json|mermaid|dot] [--json] [--html FILE]
           the version's (or the entity's head's) ancestry DAG, with branches and merge
           decisions on its edges; --html writes one self-contained page that draws it
@@ -33,7 +36,15 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
           staleness at merge, conflicts per path, resolutions per rule, quarantines per code,
           promotion latency`;
 
-export const AUDIT_COMMANDS = ['blame', 'branch', 'lineage', 'replay', 'verify', 'drift'];
+export const AUDIT_COMMANDS = [
+  'blame',
+  'branch',
+  'branches',
+  'lineage',
+  'replay',
+  'verify',
+  'drift',
+];
 
 const parse = (args: string[], extra: Record<string, { type: 'string' }> = {}) => {
   const { values, positionals } = parseArgs({
@@ -83,6 +94,14 @@ export const runAuditCommand = (command: string, argv: string[]): Promise<number
       const { service, json, positionals } = parse(argv);
       const [branchId] = exactly(positionals, 1, 'branch expects one <branchId>');
       return branchCommand(service, { branchId: branchId!, json });
+    }
+    case 'branches': {
+      const { service, json, positionals, flags } = parse(argv, { status: { type: 'string' } });
+      exactly(positionals, 0, 'branches takes no arguments besides its options');
+      const { status } = flags;
+      if (status !== undefined && status !== 'open' && status !== 'committed')
+        throw new UsageError(`--status expects open or committed, got "${status}"`);
+      return branchesCommand(service, { json, ...(status === undefined ? {} : { status }) });
     }
     case 'lineage': {
       const { service, json, positionals, flags } = parse(argv, {

@@ -4,6 +4,7 @@ import { parseEntityRef, unknownEntity } from '../audit/entityHistory';
 import { writeFileSync } from 'node:fs';
 import { lineageGraph, toDot, toMermaid } from '../audit/lineageGraph';
 import { toHtml } from '../audit/lineageHtml';
+import { unsettledBranches } from '../audit/unsettledBranches';
 import { ValidationError } from '../events/errors';
 import type { ServiceConfig } from '../service/config';
 import type { OpenService } from '../service/openService';
@@ -144,5 +145,46 @@ export const branchCommand = (
             ),
           ].join('\n'),
     );
+    return 0;
+  });
+
+/** How long ago, in the largest unit that fits: 45 s, 12 min, 3 h, 2 d. */
+const ago = (ms: number) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min`;
+  if (s < 172_800) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+};
+
+/**
+ * `driftless branches [--status open|committed]`: the branches with no outcome yet, oldest
+ * first, and how long they have waited (a crashed writer's branch stays open for good).
+ */
+export const branchesCommand = (
+  config: ServiceConfig,
+  args: { status?: 'open' | 'committed'; json: boolean },
+  out: Print = (text) => console.log(text),
+  now: () => number = Date.now,
+): Promise<number> =>
+  withService(config, async ({ log, store }) => {
+    const branches = await unsettledBranches({
+      log,
+      store,
+      ...(args.status === undefined ? {} : { status: args.status }),
+    });
+    const which = args.status ?? 'open or committed';
+    if (args.json) out(JSON.stringify(branches));
+    else if (branches.length === 0) out(`no ${which} branches`);
+    else
+      out(
+        [
+          `${branches.length} ${which} branch(es), oldest first:`,
+          ...branches.map(
+            (b) =>
+              `  ${b.branchId}  ${`${b.entity.type}/${b.entity.id}`.padEnd(20)}  ${b.status.padEnd(9)}  ${b.actor}, phase ${b.phase}, ${b.mutations} mutation(s), opened ${b.openedAt} (${ago(now() - Date.parse(b.openedAt))} ago)${b.deadline === null ? '' : `, deadline ${b.deadline}`}`,
+          ),
+        ].join('\n'),
+      );
     return 0;
   });

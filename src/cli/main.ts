@@ -38,6 +38,9 @@ Commands:
   seal <type/id> <phase> [--by NAME] [--json]
           close a phase of an entity at its head (PhaseSealed): later commits of that phase are
           quarantined (PHASE_VIOLATION); says how many branches of it are still open
+  abandon <branchId> --reason R [--by NAME]
+          end an open branch whose writer is gone (BranchAbandoned): it will never be
+          promoted; exit code 1 if the writer's commit reached the log first
 ${AUDIT_USAGE}
   snapshots [--from OFFSET] [--limit N] [--entity type/id] [--follow] [--json]
           the promoted snapshots in the embedded topic, oldest first: offset, entity, version,
@@ -154,6 +157,25 @@ const run = async (argv: string[]): Promise<number> => {
         phase: positionals[1]!,
         by: by ?? userInfo().username,
         json,
+      });
+    }
+    case 'abandon': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { ...SERVICE_OPTIONS, reason: { type: 'string' }, by: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const { reason, by, ...config } = values;
+      if (positionals.length !== 1 || reason === undefined)
+        throw new UsageError(
+          `abandon expects <branchId> --reason "why", got "${[...positionals, ...(reason === undefined ? [] : ['--reason', reason])].join(' ')}"`,
+        );
+      const { abandonCommand } = await import('./abandonCommand');
+      return abandonCommand(existingLogConfig(config), {
+        branchId: positionals[0]!,
+        reason,
+        by: by ?? userInfo().username,
       });
     }
     case 'snapshots': {

@@ -116,16 +116,52 @@ export const discardQuarantine = async ({
 };
 
 /**
- * Whether a release or discard took effect, read once the projections applied it: two
- * operators acting on one branch at once both get their event into the log, and the first to
+ * Records BranchAbandoned for an open branch, as its writer would have: for a writer that
+ * crashed without a deadline, whose branch would otherwise stay open for good. A commit that
+ * reaches the log first wins (see `quarantineActionTook`); the writer, if alive, finds its
+ * next write refused (the branch stream moved on).
+ */
+export const abandonOpenBranch = async ({
+  log,
+  store,
+  branchId,
+  by,
+  reason,
+  streams = streamNames(),
+}: QuarantineAction) => {
+  const status = store.branch(branchId)?.status;
+  if (status !== 'open')
+    throw new ValidationError([
+      {
+        path: '/branchId',
+        expected: 'an open branch',
+        received: `${branchId} (${status ?? 'unknown branch'})`,
+        message:
+          status === 'quarantined'
+            ? 'it is quarantined: driftless quarantine discard ends it'
+            : status === 'committed'
+              ? 'it is committed: the promoter settles it next round'
+              : 'not open',
+      },
+    ]);
+  const data = { branchId, reason: `abandoned by ${by}: ${reason}` };
+  await log.append(streams.branch(branchId), [newEvent('BranchAbandoned', data, { actor: by })], {
+    expectedRevision: 'any',
+  });
+};
+
+/**
+ * Whether a release, discard or abandon took effect, read once the projections applied it: two
+ * parties acting on one branch at once both get their event into the log, and the first to
  * arrive decides (a discard after a release finds the branch no longer quarantined and changes
- * nothing; a release after a discard, likewise). `status` is the branch's as it stands.
+ * nothing; a release after a discard, or an abandon after the writer's commit, likewise).
+ * `status` is the branch's as it stands.
  */
 export const quarantineActionTook = (
   store: ProjectionStore,
   branchId: string,
-  action: 'release' | 'discard',
+  action: 'release' | 'discard' | 'abandon',
 ): { took: boolean; status: BranchStatus } => {
   const status = store.branch(branchId)?.status ?? 'open';
-  return { took: action === 'discard' ? status === 'abandoned' : status !== 'abandoned', status };
+  return { took: action === 'release' ? status !== 'abandoned' : status === 'abandoned', status };
 };

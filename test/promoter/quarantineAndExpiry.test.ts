@@ -6,6 +6,7 @@ import { createRegistry, defineEntity } from '../../src/projections/defineEntity
 import { openProjectionStore } from '../../src/projections/projectionStore';
 import { createPromoter } from '../../src/promoter/promoter';
 import {
+  abandonOpenBranch,
   discardQuarantine,
   listQuarantine,
   quarantineActionTook,
@@ -101,6 +102,28 @@ describe('quarantine', () => {
       took: true,
       status: 'abandoned',
     });
+  });
+
+  it("abandons an open branch by hand, unless its writer's commit got there first", async () => {
+    const { log, store, promoter, branch } = setup(z.object({}).loose());
+    const [gone, alive] = [await branch(), await branch()];
+    await promoter.catchUp();
+    await alive.set('/total', 1).commit(); // the store has not read this commit yet
+    const ops = { log, store, by: 'ops', reason: 'writer gone', streams };
+    await abandonOpenBranch({ ...ops, branchId: gone.branchId });
+    await abandonOpenBranch({ ...ops, branchId: alive.branchId });
+    await promoter.catchUp();
+    expect(quarantineActionTook(store, gone.branchId, 'abandon')).toEqual({
+      took: true,
+      status: 'abandoned',
+    });
+    expect(quarantineActionTook(store, alive.branchId, 'abandon')).toEqual({
+      took: false,
+      status: 'committed',
+    });
+    // The gone writer, back after all, finds the branch stream moved on.
+    await expect(gone.set('/total', 2).commit()).rejects.toThrow(VersionConflictError);
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 1 });
   });
 
   it('discards a quarantined branch for good, and refuses to act on one that is not quarantined', async () => {
