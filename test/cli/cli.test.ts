@@ -68,6 +68,19 @@ describe('driftless CLI', () => {
 
   it.each([
     [['nonsense'], /unknown command "nonsense"/],
+    [['abandon', 'B-1'], /abandon expects <branchId> --reason "why", got "B-1"/],
+    [
+      [
+        'branches',
+        '--status',
+        'done',
+        '--log',
+        'sqlite:driftless-demo.sqlite',
+        '--entities',
+        'x.js',
+      ],
+      /--status expects open or committed, got "done"/,
+    ],
     [['demo', '--seed', 'abc'], /--seed expects a whole number, got "abc"/],
     [['demo', '--invoices', '0'], /--invoices expects 1 or more, got "0"/],
     [['demo', '--colour'], /Unknown option '--colour'/],
