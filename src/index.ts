@@ -247,3 +247,4 @@ export {
 export { createDriftObserver, type DriftObservation } from './audit/driftObservations';
 export { followDriftMetrics, type DriftMetrics } from './audit/driftMetrics';
 export { startMetricsServer, type MetricsServer } from './service/metricsServer';
+export { registerServiceGauges } from './service/serviceGauges';

@@ -3,6 +3,7 @@ import { describeLog, type ServiceConfig } from '../service/config';
 import { startMetricsServer } from '../service/metricsServer';
 import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
+import { registerServiceGauges } from '../service/serviceGauges';
 import { retryLines } from './retryLines';
 import { catchUpProgress } from './catchUp';
 
@@ -12,7 +13,7 @@ type Totals = typeof ZERO;
 const describe = (t: Totals) =>
   `promoted ${t.promoted}, quarantined ${t.quarantined}, expired ${t.expired}, sealed ${t.sealed}, lost races ${t.lostRaces}, published ${t.published}`;
 
-/** Drift metrics at `/metrics` while the service runs, when a port is configured. */
+/** Drift and service metrics at `/metrics` while the service runs, when a port is configured. */
 const serveMetrics = async (
   service: OpenService,
   signal: AbortSignal,
@@ -24,6 +25,7 @@ const serveMetrics = async (
   const followed = metrics.done.catch((error: unknown) =>
     out(`drift metrics stopped: ${error instanceof Error ? error.message : String(error)}`),
   );
+  registerServiceGauges(metrics.registry, service);
   const server = await startMetricsServer({ port, registry: metrics.registry });
   out(`drift metrics on http://127.0.0.1:${server.port}/metrics`);
   return async () => {

@@ -197,7 +197,11 @@ describe('driftless replay, verify, drift and lineage --html', () => {
       const response = await fetch(url);
       expect(response.status).toBe(200);
       text = await response.text();
-      if (value(text, 'driftless_staleness_at_merge_count') === report.promotions) break;
+      if (
+        value(text, 'driftless_staleness_at_merge_count') === report.promotions &&
+        value(text, 'driftless_projections_position') === value(text, 'driftless_log_end_position')
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await fetch(url.replace('/metrics', '/nothing'))).status).toBe(404);
@@ -216,5 +220,16 @@ describe('driftless replay, verify, drift and lineage --html', () => {
       report.promotionLatencyMs.count,
     );
     expect(Object.keys(report.quarantinesByCode).length).toBeGreaterThan(1);
+    // What the service has in hand: the demo left nothing waiting, and its quarantine as listed.
+    const listed = JSON.parse(cli(['quarantine', 'list', '--json', ...config]).stdout) as unknown[];
+    expect(value(text, 'driftless_quarantined_branches')).toBe(listed.length);
+    expect(value(text, 'driftless_committed_branches')).toBe(0);
+    const { events } = JSON.parse(cli(['replay', '--json', ...config]).stdout) as {
+      events: number;
+    };
+    expect(value(text, 'driftless_log_end_position')).toBeGreaterThanOrEqual(events);
+    expect(value(text, 'driftless_projections_position')).toBe(
+      value(text, 'driftless_log_end_position'),
+    );
   }, 90_000);
 });
