@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { defineEntity } from '../../src/projections/defineEntity';
@@ -69,6 +70,16 @@ describe('consuming the embedded topic', () => {
     expect(await consumeUntil(file.path, 'billing', 4)).toEqual([3, 4, 5, 6]);
     expect(await consumeUntil(file.path, 'search', 7)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     await file.close();
+  });
+
+  it('refuses a file that is not there instead of creating an empty one', async () => {
+    const path = dir.file('typo.sqlite');
+    await expect(
+      consumeEmbeddedTopic({ path, group: 'g', handler: () => undefined }),
+    ).rejects.toThrow(
+      `cannot consume the embedded topic: at "/path": no such file (expected the SQLite file serve (or demo) publishes to, received ${path})`,
+    );
+    expect(existsSync(path)).toBe(false);
   });
 
   it('waits for snapshots published while it runs', async () => {

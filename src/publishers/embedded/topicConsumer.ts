@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DriftlessError, ERROR_CODES } from '../../events/errors';
+import { existsSync } from 'node:fs';
+import { DriftlessError, ERROR_CODES, ValidationError } from '../../events/errors';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../../events/sqlite/openDatabase';
 import type { RetryPolicy } from '../../sdk/retry';
 import { createEmbeddedTopic, type TopicRecord } from './embeddedTopic';
@@ -59,6 +60,19 @@ CREATE TABLE IF NOT EXISTS snapshot_topic_groups (
 export const consumeEmbeddedTopic = async (options: EmbeddedConsumerOptions): Promise<void> => {
   const { path, group, handler, pollMs = 100, signal } = options;
   const { attempts, initialDelayMs } = options.handlerRetry ?? HANDLER_RETRY;
+  // A mistyped path would otherwise become a new, empty file, followed for ever in silence.
+  if (!existsSync(path))
+    throw new ValidationError(
+      [
+        {
+          path: '/path',
+          expected: 'the SQLite file serve (or demo) publishes to',
+          received: path,
+          message: 'no such file',
+        },
+      ],
+      'cannot consume the embedded topic',
+    );
   const topic = createEmbeddedTopic({ path });
   const db = new Database(path);
   db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
