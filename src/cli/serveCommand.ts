@@ -1,6 +1,6 @@
 import { followDriftMetrics } from '../audit/driftMetrics';
 import { describeLog, type ServiceConfig } from '../service/config';
-import { startMetricsServer } from '../service/metricsServer';
+import { startMetricsServer, type Health } from '../service/metricsServer';
 import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
 import { registerServiceGauges } from '../service/serviceGauges';
@@ -18,6 +18,7 @@ const serveMetrics = async (
   service: OpenService,
   signal: AbortSignal,
   out: (l: string) => void,
+  health: () => Health,
 ) => {
   const port = service.config.metricsPort;
   if (port === undefined) return async () => {};
@@ -26,8 +27,10 @@ const serveMetrics = async (
     out(`drift metrics stopped: ${error instanceof Error ? error.message : String(error)}`),
   );
   registerServiceGauges(metrics.registry, service);
-  const server = await startMetricsServer({ port, registry: metrics.registry });
-  out(`drift metrics on http://127.0.0.1:${server.port}/metrics`);
+  const server = await startMetricsServer({ port, registry: metrics.registry, health });
+  out(
+    `drift metrics on http://127.0.0.1:${server.port}/metrics, health on http://127.0.0.1:${server.port}/health`,
+  );
   return async () => {
     await server.close();
     await followed;
@@ -81,7 +84,7 @@ export const serveCommand = async (
   try {
     // Only for the progress lines: a log not up yet is the rounds' to wait for, not a failure.
     catchUp.start(service.promoter.position(), await service.log.endPosition().catch(() => 0));
-    stopMetrics = await serveMetrics(service, stop.signal, out);
+    stopMetrics = await serveMetrics(service, stop.signal, out, retries.health);
     await runService({
       log: service.log,
       promoter: service.promoter,

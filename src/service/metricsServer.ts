@@ -8,22 +8,39 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** What `GET /health` answers: 200 when `ok`, else 503; the rest as JSON for a person. */
+export interface Health {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
 /**
  * Serves a prom-client registry at `GET /metrics` (Prometheus text format) on every
- * interface; anything else is a 404.
+ * interface, and `health()` at `GET /health` (for a container's health check); anything else
+ * is a 404.
  */
 export const startMetricsServer = async (options: {
   port: number;
   registry: Registry;
+  /** @defaultValue always ok */
+  health?: () => Health;
   /** @defaultValue every interface */
   host?: string;
 }): Promise<MetricsServer> => {
   const { registry } = options;
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && path === '/health') {
+      const health = options.health?.() ?? { ok: true };
+      response
+        .writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(`${JSON.stringify(health)}\n`);
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/metrics') {
       response
         .writeHead(404, { 'content-type': 'text/plain' })
-        .end('not found: try GET /metrics\n');
+        .end('not found: try GET /metrics or GET /health\n');
       return;
     }
     registry.metrics().then(

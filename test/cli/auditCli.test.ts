@@ -205,6 +205,13 @@ describe('driftless replay, verify, drift and lineage --html', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await fetch(url.replace('/metrics', '/nothing'))).status).toBe(404);
+    const health = await fetch(url.replace('/metrics', '/health'));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      ok: true,
+      status: 'running',
+      lastRoundAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(value(text, 'driftless_staleness_at_merge_count')).toBe(report.promotions);

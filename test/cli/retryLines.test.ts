@@ -18,7 +18,21 @@ describe('serve while rounds fail', () => {
       'still failing after 41 tries in 20.0 s, retrying: read $all: EventStoreDB unavailable',
       'working again after 51 failed tries in 25.5 s',
     ]);
+    expect(retries.health()).toEqual({
+      ok: true,
+      status: 'running',
+      lastRoundAt: '1970-01-01T00:00:25.500Z',
+    });
     retries.failed(down);
     expect(lines.at(-1)).toBe('round failed, retrying: read $all: EventStoreDB unavailable');
+    now += 1000;
+    expect(retries.health()).toEqual({
+      ok: false,
+      status: 'failing',
+      lastRoundAt: '1970-01-01T00:00:25.500Z',
+      failingSince: '1970-01-01T00:00:25.500Z',
+      tries: 1,
+      error: 'read $all: EventStoreDB unavailable',
+    });
   });
 });

@@ -69,8 +69,22 @@ describe('driftless serve', () => {
         server.close(() => resolve(p));
       });
     });
-    const args = ['--log', `esdb://127.0.0.1:${port}?tls=false`, '--state', dir.file('s.sqlite')];
+    const args = [
+      ...['--log', `esdb://127.0.0.1:${port}?tls=false`, '--state', dir.file('s.sqlite')],
+      ...['--metrics-port', '0'],
+    ];
     const served = await serveWith(args, 'round failed, retrying');
+    // Its health check says so, for a container's orchestrator.
+    const url = /health on (http:\/\/127\.0\.0\.1:\d+\/health)/.exec(served.stderr())![1]!;
+    const health = await fetch(url);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      status: 'failing',
+      lastRoundAt: null,
+      tries: expect.any(Number) as number,
+      error: expect.stringMatching(/EventStoreDB unavailable/) as string,
+    });
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
     expect(served.stderr()).toMatch(/round failed, retrying: .*EventStoreDB unavailable/);

@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
+import { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/service/config';
+import { startMetricsServer } from '../../src/service/metricsServer';
 
 const ROOT = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
@@ -109,9 +111,37 @@ describe('docker-compose.yml and Dockerfile', () => {
       quarantines: false,
       maxMessageBytes: 1_000_000,
     });
+    expect(config.metricsPort).toBe(9464);
+    expect(driftless.ports).toContain('9464:9464');
     // The entity module it names is built from this repository's source.
     const entities = config.entities.replace('/app/dist/', 'src/').replace(/\.js$/, '.ts');
     expect(existsSync(join(ROOT, entities))).toBe(true);
+  });
+
+  it("checks the service's health at /health: healthy while rounds succeed, not while they fail", async () => {
+    const test = (service('driftless').healthcheck as { test: string[] }).test;
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain('http://127.0.0.1:9464/health');
+    let ok = true;
+    const server = await startMetricsServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry: new Registry(),
+      health: () => ({ ok }),
+    });
+    // The check's own command, pointed at this server's port.
+    const check = () =>
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, ['-e', test[3]!.replace(':9464/', `:${server.port}/`)]).on(
+          'exit',
+          resolve,
+        ),
+      );
+    expect(await check()).toBe(0);
+    ok = false;
+    expect(await check()).toBe(1);
+    await server.close();
+    expect(await check()).toBe(1); // nothing listening
   });
 
   it('has a Dockerfile that builds the CLI and runs `driftless serve` as a non-root user', () => {
