@@ -139,7 +139,7 @@ export {
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
-  quarantineActionTook,
+  actionTook,
   releaseQuarantine,
   showQuarantine,
   type QuarantineAction,

@@ -1,4 +1,4 @@
-import { abandonOpenBranch, quarantineActionTook } from '../promoter/quarantine';
+import { abandonOpenBranch, actionTook } from '../promoter/quarantine';
 import type { ServiceConfig } from '../service/config';
 import { openCaughtUp } from './catchUp';
 
@@ -16,7 +16,7 @@ export const abandonCommand = async (
     const { log, store, promoter } = service;
     await abandonOpenBranch({ log, store, ...args });
     await promoter.catchUp();
-    const { took, status } = quarantineActionTook(store, args.branchId, 'abandon');
+    const { took, status } = actionTook(store, args.branchId, 'abandon');
     out(
       took
         ? `abandoned ${args.branchId}: it will never be promoted`

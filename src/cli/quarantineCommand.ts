@@ -7,7 +7,7 @@ import {
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
-  quarantineActionTook,
+  actionTook,
   rejectedEvents,
   releaseQuarantine,
   showQuarantine,
@@ -146,7 +146,7 @@ export const quarantineCommand = async (
     await act({ log, store, branchId, by: args.by, reason });
     // Another operator may have released or discarded it meanwhile: say which one counted.
     await service.promoter.catchUp();
-    const { took, status } = quarantineActionTook(store, branchId, args.action);
+    const { took, status } = actionTook(store, branchId, args.action);
     if (!took) {
       out(
         args.action === 'release'

@@ -118,7 +118,7 @@ export const discardQuarantine = async ({
 /**
  * Records BranchAbandoned for an open branch, as its writer would have: for a writer that
  * crashed without a deadline, whose branch would otherwise stay open for good. A commit that
- * reaches the log first wins (see `quarantineActionTook`); the writer, if alive, finds its
+ * reaches the log first wins (see `actionTook`); the writer, if alive, finds its
  * next write refused (the branch stream moved on).
  */
 export const abandonOpenBranch = async ({
@@ -157,7 +157,7 @@ export const abandonOpenBranch = async ({
  * nothing; a release after a discard, or an abandon after the writer's commit, likewise).
  * `status` is the branch's as it stands.
  */
-export const quarantineActionTook = (
+export const actionTook = (
   store: ProjectionStore,
   branchId: string,
   action: 'release' | 'discard' | 'abandon',

@@ -9,7 +9,7 @@ import {
   abandonOpenBranch,
   discardQuarantine,
   listQuarantine,
-  quarantineActionTook,
+  actionTook,
   releaseQuarantine,
   showQuarantine,
 } from '../../src/promoter/quarantine';
@@ -86,11 +86,11 @@ describe('quarantine', () => {
     await releaseQuarantine({ ...ann, branchId: b.branchId });
     await discardQuarantine({ ...ann, branchId: c.branchId });
     await staleReader.catchUp();
-    expect(quarantineActionTook(stale, b.branchId, 'release')).toEqual({
+    expect(actionTook(stale, b.branchId, 'release')).toEqual({
       took: false,
       status: 'abandoned',
     });
-    expect(quarantineActionTook(stale, c.branchId, 'discard')).toEqual({
+    expect(actionTook(stale, c.branchId, 'discard')).toEqual({
       took: false,
       status: 'committed',
     });
@@ -98,7 +98,7 @@ describe('quarantine', () => {
     await promoter.runOnce();
     expect(store.branch(b.branchId)!.status).toBe('abandoned');
     expect(store.branch(c.branchId)!.status).toBe('quarantined');
-    expect(quarantineActionTook(store, b.branchId, 'discard')).toEqual({
+    expect(actionTook(store, b.branchId, 'discard')).toEqual({
       took: true,
       status: 'abandoned',
     });
@@ -113,11 +113,11 @@ describe('quarantine', () => {
     await abandonOpenBranch({ ...ops, branchId: gone.branchId });
     await abandonOpenBranch({ ...ops, branchId: alive.branchId });
     await promoter.catchUp();
-    expect(quarantineActionTook(store, gone.branchId, 'abandon')).toEqual({
+    expect(actionTook(store, gone.branchId, 'abandon')).toEqual({
       took: true,
       status: 'abandoned',
     });
-    expect(quarantineActionTook(store, alive.branchId, 'abandon')).toEqual({
+    expect(actionTook(store, alive.branchId, 'abandon')).toEqual({
       took: false,
       status: 'committed',
     });
