@@ -27,8 +27,8 @@ export const AUDIT_USAGE = `  blame <type/id> <json-pointer> [--json]
   replay [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
           rebuild every head from the branch events alone (the promoter's reconciliation)
   verify [--until POSITION|ISO-TIME] [--entity type/id] [--jobs N | --part i/N] [--json]
-          replay and compare every recomputed version hash with the recorded one; exit code 1
-          and a diff of both documents at the first that differs
+          replay and compare every recomputed version (and each promoted branch's mutations
+          with its commit's digest) with the log; exit code 1 and a diff at the first that differs
           --jobs N   the whole log in N processes at once, each one part of the entities
                      (worth it on a SQLite log with a core per job)
           --part i/N only the entities whose hash mod N is i, and their branches

@@ -29,7 +29,8 @@ Commands:
   serve   run the promoter and publish promoted snapshots to the embedded topic (or to Kafka
           when DRIFTLESS_KAFKA_BROKERS is set) until SIGINT/SIGTERM
           --worker i/N       only the entities whose hash mod N is i
-          --metrics-port N   drift metrics for Prometheus at http://host:N/metrics (0: any free port)
+          --metrics-port N   drift metrics for Prometheus at http://host:N/metrics, health at
+                             /health (503 while rounds fail); 0: any free port
   quarantine list [--entity type/id] [--code CODE] [--json] | show <branch> [--json]
              | release <branch> --reason R | discard <branch> --reason R | rejected [--json]
           list quarantined branches, show one (violations, candidate, decisions), send one
