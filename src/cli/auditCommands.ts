@@ -105,6 +105,15 @@ export const lineageCommand = (
   });
 };
 
+/** How long ago, in the largest unit that fits: 45 s, 12 min, 3 h, 2 d. */
+const ago = (ms: number) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min`;
+  if (s < 172_800) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+};
+
 const outcomeText = (o: BranchReport['outcome']) => {
   switch (o.status) {
     case 'promoted':
@@ -123,6 +132,7 @@ export const branchCommand = (
   config: ServiceConfig,
   args: { branchId: string; json: boolean },
   out: Print = (text) => console.log(text),
+  now: () => number = Date.now,
 ): Promise<number> =>
   withService(config, async ({ log }) => {
     const r = await branchReport({ log, branchId: args.branchId });
@@ -137,7 +147,11 @@ export const branchCommand = (
             `branch ${r.branchId}: ${r.entity.type}/${r.entity.id}, phase ${r.phase}, actor ${r.actor}, opened ${r.openedAt}`,
             `  operated on  ${r.baseVersionId ?? 'nothing (a new entity)'}, ${stale}`,
             `  mutations    ${r.mutations}`,
-            `  outcome      ${outcomeText(r.outcome)}`,
+            `  outcome      ${
+              r.outcome.status === 'open'
+                ? `open for ${ago(now() - Date.parse(r.openedAt))}; if its writer is gone: driftless abandon ${r.branchId} --reason "…"`
+                : outcomeText(r.outcome)
+            }`,
             '  history',
             ...r.history.map(
               (h) =>
@@ -147,15 +161,6 @@ export const branchCommand = (
     );
     return 0;
   });
-
-/** How long ago, in the largest unit that fits: 45 s, 12 min, 3 h, 2 d. */
-const ago = (ms: number) => {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.floor(s / 60)} min`;
-  if (s < 172_800) return `${Math.floor(s / 3600)} h`;
-  return `${Math.floor(s / 86_400)} d`;
-};
 
 /**
  * `driftless branches [--status open|committed]`: the branches with no outcome yet, oldest

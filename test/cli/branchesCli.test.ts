@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { abandonCommand } from '../../src/cli/abandonCommand';
-import { branchesCommand } from '../../src/cli/auditCommands';
+import { branchCommand, branchesCommand } from '../../src/cli/auditCommands';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { openBranch } from '../../src/sdk/openBranch';
 import { loadConfig } from '../../src/service/config';
@@ -49,6 +49,16 @@ describe('driftless branches and abandon', () => {
     await list({ status: 'committed', json: false });
     expect(lines.pop()).toMatch(/^1 committed branch\(es\), oldest first:\n/);
 
+    // Its own report says how long it has been open, and how to end it.
+    await branchCommand(
+      config,
+      { branchId: crashed.branchId, json: false },
+      (t) => lines.push(t),
+      noon,
+    );
+    expect(lines.pop()).toContain(
+      `  outcome      open for 3 h; if its writer is gone: driftless abandon ${crashed.branchId} --reason "…"`,
+    );
     // The crashed writer's branch is ended by hand; a committed one is the promoter's to settle.
     const abandon = (branchId: string) =>
       abandonCommand(config, { branchId, reason: 'writer gone', by: 'ops' }, (t) => lines.push(t));
