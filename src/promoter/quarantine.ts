@@ -99,6 +99,20 @@ export const releaseQuarantine = async ({
   );
 };
 
+/** BranchAbandoned on the branch's own stream, recorded by `by` (not the branch's writer). */
+const recordAbandoned = (
+  log: EventLog,
+  streams: StreamNames,
+  branchId: string,
+  by: string,
+  reason: string,
+) =>
+  log.append(
+    streams.branch(branchId),
+    [newEvent('BranchAbandoned', { branchId, reason }, { actor: by })],
+    { expectedRevision: 'any' },
+  );
+
 /** Records BranchAbandoned for a quarantined branch: it will never be promoted. */
 export const discardQuarantine = async ({
   log,
@@ -109,10 +123,13 @@ export const discardQuarantine = async ({
   streams = streamNames(),
 }: QuarantineAction) => {
   quarantined(store, branchId);
-  const data = { branchId, reason: `discarded from quarantine by ${by}: ${reason}` };
-  await log.append(streams.branch(branchId), [newEvent('BranchAbandoned', data, { actor: by })], {
-    expectedRevision: 'any',
-  });
+  await recordAbandoned(
+    log,
+    streams,
+    branchId,
+    by,
+    `discarded from quarantine by ${by}: ${reason}`,
+  );
 };
 
 /**
@@ -144,10 +161,7 @@ export const abandonOpenBranch = async ({
               : 'not open',
       },
     ]);
-  const data = { branchId, reason: `abandoned by ${by}: ${reason}` };
-  await log.append(streams.branch(branchId), [newEvent('BranchAbandoned', data, { actor: by })], {
-    expectedRevision: 'any',
-  });
+  await recordAbandoned(log, streams, branchId, by, `abandoned by ${by}: ${reason}`);
 };
 
 /**

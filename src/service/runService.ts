@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DriftlessError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import type { PromotionRound, Promoter } from '../promoter/promoter';
@@ -24,18 +25,6 @@ const isTransient = (error: unknown): error is Error =>
   /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown } | null)?.code));
 
 const MAX_RETRY_MS = 5000;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 const didWork = (r: PromotionRound, published: number) =>
   r.promoted + r.quarantined + r.expired + r.sealed + r.lostRaces + published > 0;
@@ -69,7 +58,7 @@ export const runService = async (options: ServiceOptions): Promise<void> => {
     } catch (error) {
       if (!isTransient(error)) throw error;
       onRetry?.(error);
-      await sleep(retryMs, signal);
+      await sleep(retryMs, undefined, { signal }).catch(() => undefined); // aborted: stop
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
       continue;
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { START, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import { LogUnavailableError } from '../errors';
 import type { RecordedEvent, SubscribeOptions } from '../eventLog';
@@ -31,17 +32,6 @@ export interface SubscriptionHost {
   track(subscription: AllStreamSubscription): () => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal | undefined) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * A catch-up subscription to $all, filtered by the server. When the connection drops it
  * subscribes again after the last event delivered, so nothing is lost and nothing repeats.
@@ -62,7 +52,9 @@ export async function* subscribeAll(
       throw failure;
     }
     const { initialDelayMs, maxDelayMs } = host.resubscribe;
-    await sleep(Math.min(maxDelayMs, initialDelayMs * 2 ** (failures - 1)), signal);
+    await sleep(Math.min(maxDelayMs, initialDelayMs * 2 ** (failures - 1)), undefined, {
+      signal,
+    }).catch(() => undefined); // aborted: the loop ends
   };
   while (!stopped()) {
     const subscription = host.client.subscribeToAll(
