@@ -55,6 +55,10 @@ export const serveCommand = async (
       out(
         `rejected the event at log position ${r.position} (${r.type} on ${r.stream}): ${r.reason}`,
       ),
+    onSkipped: (r) =>
+      out(
+        `not published: the event at log position ${r.position} (${r.type} on ${r.stream}): ${r.reason}`,
+      ),
     onOversize: (o) => {
       oversize += 1;
       out(

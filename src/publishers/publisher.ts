@@ -1,6 +1,7 @@
 import type { EventOfType, EventType } from '../events/catalogue';
 import type { CheckpointStore } from '../events/checkpointStore';
 import type { EventLog, RecordedEvent } from '../events/eventLog';
+import { parseEvent } from '../events/parseEvent';
 import type { ProjectionStore } from '../projections/projectionStore';
 import { storeCheckpoints } from '../projections/storeCheckpoints';
 import type { DecisionSummary, QuarantineNotice, Snapshot, SnapshotSink } from './snapshotSink';
@@ -20,6 +21,11 @@ export interface PublisherOptions {
   name?: string;
   /** @defaultValue 5000 */
   batchSize?: number;
+  /**
+   * Called for each event not published because it is no valid outcome (the projections
+   * rejected it too: a garbage payload written around the promoter, a parent no one promoted).
+   */
+  onSkipped?: (skipped: { position: number; stream: string; type: string; reason: string }) => void;
 }
 
 const summarize = (decisions: readonly { rule: string }[]): DecisionSummary => {
@@ -41,14 +47,17 @@ const createParentHashes = (store: ProjectionStore) => {
       if (recent.size >= 10_000) [older, recent] = [recent, new Map<string, string>()];
       recent.set(versionId, hash);
     },
-    of: (versionId: string, parents: readonly string[]) =>
-      parents.map((p) => {
+    /** The parents' hashes; a string naming the first unknown parent instead. */
+    of: (parents: readonly string[]): string[] | string => {
+      const found: string[] = [];
+      for (const p of parents) {
         const hash =
           recent.get(p) ?? older.get(p) ?? (select.get(p) as { hash: string } | undefined)?.hash;
-        if (hash === undefined)
-          throw new Error(`parent ${p} of version ${versionId} is not in the projections`);
-        return hash;
-      }),
+        if (hash === undefined) return `its parent ${p} was never promoted`;
+        found.push(hash);
+      }
+      return found;
+    },
   };
 };
 
@@ -65,10 +74,14 @@ export const createPublisher = (options: PublisherOptions) => {
   const hashes = createParentHashes(store);
   const eventTypes: EventType[] =
     sink.quarantines === true ? ['VersionPromoted', 'BranchQuarantined'] : ['VersionPromoted'];
-  const toSnapshot = (e: RecordedEvent & EventOfType<'VersionPromoted'>): Snapshot => {
+  const skip = (e: RecordedEvent, reason: string) =>
+    options.onSkipped?.({ position: e.position, stream: e.stream, type: e.type, reason });
+  /** The snapshot, or why there is none. */
+  const toSnapshot = (e: RecordedEvent & EventOfType<'VersionPromoted'>): Snapshot | string => {
     // Field by field: a rest pattern and a spread copied every version twice, slowly.
     const { versionId, entity, parents, depth, phase, branchIds, promotedAt, hash, doc } = e.data;
-    const parentHashes = hashes.of(versionId, parents);
+    const parentHashes = hashes.of(parents);
+    if (typeof parentHashes === 'string') return parentHashes;
     hashes.remember(versionId, hash);
     return {
       versionId,
@@ -105,9 +118,16 @@ export const createPublisher = (options: PublisherOptions) => {
     });
     const snapshots: Snapshot[] = [];
     const quarantines: QuarantineNotice[] = [];
-    for (const e of events)
-      if (e.type === 'VersionPromoted') snapshots.push(toSnapshot(e));
-      else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
+    for (const e of events) {
+      // What the projections refuse is no outcome: a poison event never stops publishing.
+      const checked = parseEvent({ type: e.type, data: e.data, metadata: e.metadata });
+      if (checked._tag === 'Left') skip(e, checked.left.message);
+      else if (e.type === 'VersionPromoted') {
+        const snapshot = toSnapshot(e);
+        if (typeof snapshot === 'string') skip(e, snapshot);
+        else snapshots.push(snapshot);
+      } else if (e.type === 'BranchQuarantined') quarantines.push(toNotice(e));
+    }
     return {
       full: events.length === batchSize,
       position: events.at(-1)?.position,

@@ -5,7 +5,7 @@ import type { EntityRegistry } from '../projections/defineEntity';
 import { openProjectionStore, type ProjectionStore } from '../projections/projectionStore';
 import { createPromoter, type Promoter, type PromoterOptions } from '../promoter/promoter';
 import { createEmbeddedTopic } from '../publishers/embedded/embeddedTopic';
-import { createPublisher } from '../publishers/publisher';
+import { createPublisher, type PublisherOptions } from '../publishers/publisher';
 import type { OversizeSnapshot } from '../publishers/kafka/produceRequests';
 import type { SnapshotSink } from '../publishers/snapshotSink';
 import type { ServiceConfig } from './config';
@@ -84,10 +84,11 @@ const kafkaSink = async (
  */
 export const openService = async (
   config: ServiceConfig,
-  /** What the promoter tells as it goes (progress, refused events), and the Kafka sink. */
-  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> & {
-    onOversize?: (snapshot: OversizeSnapshot) => void;
-  } = {},
+  /** What the promoter, the publisher and the Kafka sink tell as they go. */
+  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> &
+    Pick<PublisherOptions, 'onSkipped'> & {
+      onOversize?: (snapshot: OversizeSnapshot) => void;
+    } = {},
 ): Promise<OpenService> => {
   const registry = await loadEntities(config.entities);
   // WAL checkpoints of the SQLite file in a thread of their own: a commit on the promoter's
@@ -127,6 +128,7 @@ export const openService = async (
       store,
       name,
       ...(publisherCheckpoints && { checkpoints: publisherCheckpoints }),
+      ...(hooks.onSkipped && { onSkipped: hooks.onSkipped }),
     });
     return publisher.catchUp(signal);
   };

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
 import { z } from 'zod';
 import { defineEntity } from '../../src/projections/defineEntity';
@@ -57,6 +58,42 @@ describe('embedded snapshot topic', () => {
     expect(topic.read().map((r) => r.snapshot.doc)).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ n })));
     // The repeated batch took no offsets: downstream sees no gap.
     expect(topic.read().map((r) => r.offset)).toEqual([1, 2, 3, 4, 5, 6]);
+    await log.close();
+  });
+
+  it('skips, with its reason, an outcome that is no version, and publishes the rest', async () => {
+    const { path, log } = await filled(7); // INV-0: n 0, 3, 6; INV-1: 1, 4; INV-2: 2, 5
+    // Written around the promoter: a garbage document on one last version, an unknown parent
+    // on another.
+    const db = new Database(path);
+    const edit = (n: number, set: string) =>
+      (
+        db
+          .prepare(
+            `UPDATE events SET data = json_set(data, ${set}) WHERE type = 'VersionPromoted' AND json_extract(data, '$.doc.n') = ? RETURNING position`,
+          )
+          .get(n) as { position: number }
+      ).position;
+    const garbage = edit(4, "'$.doc', 'DROP TABLE'");
+    const orphan = edit(5, "'$.parents', json_array('01ARZ3NDEKTSV4RRFFQ69G5FAV')");
+    db.close();
+    const topic = createEmbeddedTopic({ path });
+    const skipped: { position: number; reason: string }[] = [];
+    const publisher = createPublisher({
+      log,
+      sink: topic,
+      store: openProjectionStore(path),
+      onSkipped: ({ position, reason }) => skipped.push({ position, reason }),
+    });
+    expect(await publisher.catchUp()).toBe(5);
+    expect(topic.read().map((r) => r.snapshot.doc)).toEqual([0, 1, 2, 3, 6].map((n) => ({ n })));
+    expect(skipped).toEqual([
+      {
+        position: garbage,
+        reason: expect.stringMatching(/^invalid event: .*\/data\/doc/) as string,
+      },
+      { position: orphan, reason: 'its parent 01ARZ3NDEKTSV4RRFFQ69G5FAV was never promoted' },
+    ]);
     await log.close();
   });
 });
