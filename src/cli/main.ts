@@ -49,8 +49,8 @@ ${AUDIT_USAGE}
           until SIGINT (reads the state file only: no entity types needed)
   help    show this text
 
-Configuration of serve, quarantine and the audit commands (flags override environment,
-environment overrides file):
+Configuration of serve, quarantine, seal, abandon and the audit commands (flags override
+environment, environment overrides file):
   --config FILE          JSON file with log, state, entities, worker, pollMs, maxStaleness,
                          maxEventBytes, metricsPort, kafka*
   --log, DRIFTLESS_LOG   sqlite:PATH (default sqlite:./driftless.sqlite), or an EventStoreDB
