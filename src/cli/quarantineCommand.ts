@@ -4,10 +4,10 @@ import { escapeSegment } from '../events/jsonPointer';
 import { VIOLATION_CODES } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
 import {
+  actionTook,
   allRejectedEvents,
   discardQuarantine,
   listQuarantine,
-  actionTook,
   rejectedEvents,
   releaseQuarantine,
   showQuarantine,
