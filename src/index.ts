@@ -67,7 +67,7 @@ export {
   type EventStoreDbCheckpointsOptions,
 } from './events/esdb/checkpointStreams';
 export type { Op } from './events/schemas/ops';
-export type { Decision } from './events/schemas/entityEvents';
+export type { Decision, Take } from './events/schemas/entityEvents';
 export type { EntityRef } from './events/schemas/common';
 
 // Reconcilers: the pure three-way merge and its policies.

@@ -156,7 +156,13 @@ const summaryOf = (
         ? [...new Set(e.data.violations.map((v) => v.code))].join(', ')
         : undefined;
     case 'QuarantineReleased':
-      return e.data.branchId === branchId ? `released: ${e.data.reason}` : undefined;
+      if (e.data.branchId !== branchId) return undefined;
+      return (
+        `released: ${e.data.reason}` +
+        (e.data.take === undefined
+          ? ''
+          : `; took ${e.data.take.map((t) => `${t.path} from the ${t.side}`).join(', ')}`)
+      );
     default:
       return undefined;
   }

@@ -92,7 +92,7 @@ const apply = (
       state.quarantined(event.data.branchId);
       break;
     case 'QuarantineReleased':
-      state.released(event.data.branchId);
+      state.released(event);
       break;
     case 'VersionPromoted': {
       const rebuilt = rebuildVersion(state, options.registry, event);

@@ -2,6 +2,7 @@ import type { EventOfType, EventType } from '../events/catalogue';
 import type { RecordedEvent } from '../events/eventLog';
 import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
+import { addTakes } from '../projections/branchState';
 import type { BranchRow, HeadRow, LineageReader, VersionRow } from '../projections/projectionStore';
 
 type Recorded<T extends EventType> = RecordedEvent & EventOfType<T>;
@@ -125,6 +126,7 @@ export const createReplayState = () => {
           flaw: null,
           endReason: null,
           commitEvent: null,
+          takes: [],
         },
       });
       if (data.baseVersionId !== null)
@@ -156,9 +158,11 @@ export const createReplayState = () => {
       const branch = branches.get(branchId);
       if (branch !== undefined) branch.row.status = 'quarantined';
     },
-    released: (branchId: string) => {
-      const branch = branches.get(branchId);
-      if (branch?.row.status === 'quarantined') branch.row.status = 'committed';
+    released: ({ data }: Recorded<'QuarantineReleased'>) => {
+      const branch = branches.get(data.branchId);
+      if (branch?.row.status !== 'quarantined') return;
+      branch.row.status = 'committed';
+      if (data.take !== undefined) branch.row.takes = addTakes(branch.row.takes, data.take);
     },
     /** A version became its entity's head; the branches it promoted are over. */
     promoted: (version: VersionRow, provenance: HeadRow['provenance'], branchIds: string[]) => {

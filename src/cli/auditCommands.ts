@@ -22,9 +22,15 @@ const withService = async <T>(config: ServiceConfig, work: (s: OpenService) => P
   }
 };
 
-/** 'theirs-only' is the merge's name for a change the branch alone made. */
+/** Rules whose name alone does not say what happened. */
+const RULE_NOTES: Record<string, string> = {
+  'theirs-only': 'the only change',
+  'only change': 'the only change',
+  'operator:branch': "an operator took the branch's value on release from quarantine",
+  'operator:head': "an operator kept the head's value on release from quarantine",
+};
 const ruleText = (rule: string) =>
-  rule === 'theirs-only' || rule === 'only change' ? `${rule} (the only change)` : rule;
+  RULE_NOTES[rule] === undefined ? rule : `${rule} (${RULE_NOTES[rule]})`;
 
 const describe = (e: BlameEntry) =>
   [

@@ -32,10 +32,13 @@ Commands:
           --metrics-port N   drift metrics for Prometheus at http://host:N/metrics, health at
                              /health (503 while rounds fail); 0: any free port
   quarantine list [--entity type/id] [--code CODE] [--json] | show <branch> [--json]
-             | release <branch> --reason R | discard <branch> --reason R | rejected [--json]
+             | release <branch> --reason R [--take SIDE]... | discard <branch> --reason R
+             | rejected [--json]
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name);
-          rejected: the events the projections refused (bad payloads), with their reasons
+          --take head|branch settles its conflicts (keep the head's value or take the
+          branch's), --take /path=head|branch one path; rejected: the events the projections
+          refused (bad payloads), with their reasons
   seal <type/id> <phase> [--by NAME] [--json]
           close a phase of an entity at its head (PhaseSealed): later commits of that phase are
           quarantined (PHASE_VIOLATION); says how many branches of it are still open
@@ -119,11 +122,12 @@ const run = async (argv: string[]): Promise<number> => {
           by: { type: 'string' },
           entity: { type: 'string' },
           code: { type: 'string' },
+          take: { type: 'string', multiple: true },
         },
         allowPositionals: true,
         strict: true,
       });
-      const { json, reason, by, entity, code, ...config } = values;
+      const { json, reason, by, entity, code, take, ...config } = values;
       const [action, branchId, ...extra] = positionals;
       if (!QUARANTINE_ACTIONS.includes(action as never) || extra.length > 0)
         throw new UsageError(
@@ -138,6 +142,7 @@ const run = async (argv: string[]): Promise<number> => {
         ...(reason === undefined ? {} : { reason }),
         ...(entity === undefined ? {} : { entity }),
         ...(code === undefined ? {} : { code }),
+        ...(take === undefined ? {} : { take }),
       });
     }
     case 'seal': {

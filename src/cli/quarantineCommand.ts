@@ -1,7 +1,7 @@
 import { parseEntityRef } from '../audit/entityHistory';
 import { ValidationError } from '../events/errors';
 import { escapeSegment } from '../events/jsonPointer';
-import { VIOLATION_CODES } from '../events/schemas/entityEvents';
+import { VIOLATION_CODES, type Take } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
 import {
   actionTook,
@@ -26,9 +26,39 @@ export interface QuarantineArgs {
   /** `list` only the branches with a violation of this code. */
   code?: string;
   reason?: string;
+  /** `release`: `head`, `branch`, or `/path=head|branch`, as given (repeatable). */
+  take?: string[];
   by: string;
   json: boolean;
 }
+
+const SIDES = ['head', 'branch'] as const;
+
+/** `--take head`, `--take branch` (every conflict) or `--take /path=side`, each repeatable. */
+const parseTakes = (given: string[]): 'head' | 'branch' | Take[] => {
+  const refuse = (received: string) =>
+    new ValidationError([
+      {
+        path: '/take',
+        expected: 'head, branch, or /path=head|branch',
+        received,
+        message: 'not a side to take',
+      },
+    ]);
+  const whole = given.filter((g) => (SIDES as readonly string[]).includes(g));
+  if (whole.length > 0) {
+    if (given.length > 1) throw refuse(given.join(' '));
+    return whole[0] as 'head' | 'branch';
+  }
+  return given.map((g) => {
+    const at = g.lastIndexOf('=');
+    const side = g.slice(at + 1);
+    const path = g.slice(0, at);
+    if (at < 0 || !path.startsWith('/') || !(SIDES as readonly string[]).includes(side))
+      throw refuse(g);
+    return { path, side: side as Take['side'] };
+  });
+};
 
 const needed = (value: string | undefined, what: string, example: string): string => {
   if (value !== undefined && value !== '') return value;
@@ -67,8 +97,11 @@ const describe = (e: Shown, branch: BranchRow | undefined) => {
     ...Object.entries(e.candidate ?? {}).map(
       ([field, v]) => `  /${escapeSegment(field)}  ${shownValue(v)}`,
     ),
-    `then: driftless quarantine release ${e.branchId} --reason "..." (back through the gate)` +
-      ` or discard ${e.branchId} --reason "..."`,
+    `then: driftless quarantine release ${e.branchId} --reason "..." (back through the gate` +
+      (e.violations.some((v) => v.code === 'UNRESOLVED_CONFLICT')
+        ? '; --take head|branch settles its conflicts'
+        : '') +
+      `) or discard ${e.branchId} --reason "..."`,
   ].join('\n');
 };
 
@@ -142,8 +175,22 @@ export const quarantineCommand = async (
       return 0;
     }
     const reason = needed(args.reason, 'reason', '--reason "why"');
-    const act = args.action === 'release' ? releaseQuarantine : discardQuarantine;
-    await act({ log, store, branchId, by: args.by, reason });
+    if (args.take !== undefined && args.action !== 'release')
+      throw new ValidationError([
+        {
+          path: '/take',
+          expected: 'quarantine release',
+          received: `quarantine ${args.action}`,
+          message: '--take goes with release',
+        },
+      ]);
+    const action = { log, store, branchId, by: args.by, reason };
+    let takes: Take[] = [];
+    if (args.action === 'discard') await discardQuarantine(action);
+    else {
+      const take = args.take === undefined ? {} : { take: parseTakes(args.take) };
+      takes = await releaseQuarantine({ ...action, ...take });
+    }
     // Another operator may have released or discarded it meanwhile: say which one counted.
     await service.promoter.catchUp();
     const { took, status } = actionTook(store, branchId, args.action);
@@ -155,9 +202,11 @@ export const quarantineCommand = async (
       );
       return 1;
     }
+    const settled = takes.map((t) => `${t.path} from the ${t.side}`).join(', ');
     out(
       args.action === 'release'
-        ? `released ${branchId}: the promoter puts it through the gate again`
+        ? `released ${branchId}: the promoter puts it through the gate again` +
+            (settled === '' ? '' : `, taking ${settled}`)
         : `discarded ${branchId}: recorded as abandoned`,
     );
     return 0;

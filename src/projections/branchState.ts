@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../events/eventLog';
+import type { Take } from '../events/schemas/entityEvents';
 import type { Projection } from './projection';
 import { EventRejected } from './projection';
 import type { ProjectionStore } from './projectionStore';
@@ -26,6 +27,15 @@ const end = (store: ProjectionStore, branchId: string, status: string, reason: s
   store.statement('DELETE FROM branch_ops WHERE branch_id = ?').run(branchId);
   store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(branchId);
 };
+
+/**
+ * The conflicts settled over all of a branch's releases: an operator who settles one path,
+ * then another after the next quarantine, has settled both (the later choice at a path wins).
+ */
+export const addTakes = (before: readonly Take[], added: readonly Take[]): Take[] => [
+  ...before.filter((b) => !added.some((a) => a.path === b.path)),
+  ...added,
+];
 
 /**
  * Branch state: base version, ops so far and status of every branch. Recording problems (a
@@ -128,15 +138,18 @@ export const branchState: Projection = {
           );
         return;
       }
-      case 'QuarantineReleased':
-        existing(store, event.data.branchId, event.type);
+      case 'QuarantineReleased': {
+        const { branchId, take } = event.data;
+        existing(store, branchId, event.type);
+        const before = take === undefined ? undefined : store.branch(branchId)!.takes;
         store
           .statement(
-            "UPDATE branches SET status = 'committed' WHERE branch_id = ? AND status = 'quarantined'",
+            "UPDATE branches SET status = 'committed', takes = COALESCE(?, takes) WHERE branch_id = ? AND status = 'quarantined'",
           )
-          .run(event.data.branchId);
-        store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(event.data.branchId);
+          .run(take === undefined ? null : JSON.stringify(addTakes(before!, take)), branchId);
+        store.statement('DELETE FROM quarantine WHERE branch_id = ?').run(branchId);
         return;
+      }
       case 'VersionPromoted':
         // An unknown branch has no row, so no ops or quarantine entry to remove either.
         for (const branchId of event.data.branchIds) end(store, branchId, 'promoted', null);

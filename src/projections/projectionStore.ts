@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { EntityRef } from '../events/schemas/common';
+import type { Take } from '../events/schemas/entityEvents';
 import type { Op } from '../events/schemas/ops';
 import type { JsonObject } from '../reconcilers/json';
 import type { Provenance } from '../reconcilers/mergeRules';
@@ -28,6 +29,8 @@ export interface BranchRow {
   endReason: string | null;
   /** Ids of the commit event, so what the promoter writes joins its correlation chain. */
   commitEvent: { eventId: string; correlationId: string } | null;
+  /** The conflicts an operator settled when last releasing it from quarantine (empty if none). */
+  takes: Take[];
 }
 
 /** One promoted version in the lineage index. */
@@ -97,6 +100,18 @@ export type LineageReader = Pick<
 
 type Row = Record<string, unknown>;
 
+/** Columns added since a store file was first written; a file from before gets them here. */
+const addMissingColumns = (db: Database.Database) => {
+  const columns = (db.pragma('table_info(branches)') as { name: string }[]).map((c) => c.name);
+  if (columns.includes('takes')) return;
+  try {
+    db.exec('ALTER TABLE branches ADD COLUMN takes TEXT');
+  } catch (error) {
+    // Another process opening the same file added it first.
+    if (!/duplicate column name/.test(String(error))) throw error;
+  }
+};
+
 const toBranch = (r: Row): BranchRow => ({
   branchId: r.branch_id as string,
   entity: { type: r.entity_type as string, id: r.entity_id as string },
@@ -115,6 +130,7 @@ const toBranch = (r: Row): BranchRow => ({
     r.commit_event_id === null
       ? null
       : { eventId: r.commit_event_id as string, correlationId: r.correlation_id as string },
+  takes: r.takes == null ? [] : (JSON.parse(r.takes as string) as Take[]),
 });
 
 const toVersion = (r: Row): VersionRow => ({
@@ -150,6 +166,7 @@ export const openProjectionStore = (
   db.pragma('mmap_size = 1073741824');
   db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
   db.exec(STORE_SCHEMA);
+  addMissingColumns(db);
   const cache = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let s = cache.get(sql);

@@ -111,11 +111,23 @@ export const reconcileBranch = (
     ours.writtenSinceBase = writtenSince(store, branch, ours.provenance, mergeBaseId);
   if (mergeBaseId === branch.baseVersionId)
     return done(
-      mergeApplied(entityType.rules, { base: baseDoc, ours, theirs: applied.right, theirsBy }),
+      mergeApplied(entityType.rules, {
+        base: baseDoc,
+        ours,
+        theirs: applied.right,
+        theirsBy,
+        takes: branch.takes,
+      }),
     );
   // The base is not an ancestor of the head: merge whole documents from the common ancestor.
   const ancestor = mergeBaseId === null ? {} : store.version(mergeBaseId)!.doc;
   return done(
-    mergeDocuments(entityType.rules, { base: ancestor, ours, theirs: applied.right.doc, theirsBy }),
+    mergeDocuments(entityType.rules, {
+      base: ancestor,
+      ours,
+      theirs: applied.right.doc,
+      theirsBy,
+      takes: branch.takes,
+    }),
   );
 };

@@ -2,7 +2,7 @@ import { ValidationError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { newEvent } from '../events/newEvent';
 import type { EntityRef } from '../events/schemas/common';
-import type { Decision } from '../events/schemas/entityEvents';
+import type { Decision, Take } from '../events/schemas/entityEvents';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { Rejection } from '../projections/processor';
 import type { BranchStatus, ProjectionStore } from '../projections/projectionStore';
@@ -82,21 +82,54 @@ const quarantined = (store: ProjectionStore, branchId: string): QuarantineEntry 
   ]);
 };
 
-/** Records QuarantineReleased: the branch goes back through the gate on the promoter's next round. */
+/**
+ * The operator's choices as recorded: `'head'` or `'branch'` settles every path the branch was
+ * quarantined in conflict at; a list settles those paths, each of which must be one of them.
+ */
+const takesFor = (entry: QuarantineEntry, take: 'head' | 'branch' | readonly Take[]): Take[] => {
+  const conflicts = entry.violations
+    .filter((v) => v.code === 'UNRESOLVED_CONFLICT')
+    .map((v) => v.path);
+  const refuse = (received: string, message: string) =>
+    new ValidationError([{ path: '/take', expected: 'a path in conflict', received, message }]);
+  if (conflicts.length === 0)
+    throw refuse(
+      JSON.stringify(take),
+      `branch ${entry.branchId} was not quarantined for a conflict (${entry.violations.map((v) => v.code).join(', ')}): release it without choosing a side, or discard it`,
+    );
+  if (typeof take === 'string') return conflicts.map((path) => ({ path, side: take }));
+  const unknown = take.find((t) => !conflicts.includes(t.path));
+  if (unknown !== undefined)
+    throw refuse(
+      unknown.path,
+      `branch ${entry.branchId} is in conflict at ${conflicts.join(', ')} only`,
+    );
+  return [...take];
+};
+
+/**
+ * Records QuarantineReleased: the branch goes back through the gate on the promoter's next
+ * round. With `take`, the operator settles its conflicts (keep the head's value or take the
+ * branch's), recorded as decisions by rule `operator:head` or `operator:branch`; paths that
+ * conflict afresh against a newer head are still quarantined. Resolves with the takes recorded.
+ */
 export const releaseQuarantine = async ({
   log,
   store,
   branchId,
   by,
   reason,
+  take,
   streams = streamNames(),
-}: QuarantineAction) => {
-  const { entity } = quarantined(store, branchId);
-  await log.append(
-    streams.entity(entity),
-    [newEvent('QuarantineReleased', { branchId, entity, by, reason }, { actor: by })],
-    { expectedRevision: 'any' },
-  );
+}: QuarantineAction & { take?: 'head' | 'branch' | readonly Take[] }): Promise<Take[]> => {
+  const entry = quarantined(store, branchId);
+  const { entity } = entry;
+  const takes = take === undefined ? [] : takesFor(entry, take);
+  const data = { branchId, entity, by, reason, ...(takes.length > 0 ? { take: takes } : {}) };
+  await log.append(streams.entity(entity), [newEvent('QuarantineReleased', data, { actor: by })], {
+    expectedRevision: 'any',
+  });
+  return takes;
 };
 
 /** BranchAbandoned on the branch's own stream, recorded by `by` (not the branch's writer). */

@@ -10,6 +10,9 @@ export const RULES = {
   SAME_CHANGE: 'same-change',
   SET_UNION: 'set-union',
   BELOW_MIN: 'confidence:below-min',
+  /** An operator settled the conflict when releasing the branch from quarantine. */
+  OPERATOR_HEAD: 'operator:head',
+  OPERATOR_BRANCH: 'operator:branch',
 } as const;
 
 /** A path both sides changed differently that no policy resolved; the head keeps its value. */
@@ -34,6 +37,8 @@ export interface MergeContext {
   theirsBy: Provenance;
   decisions: Decision[];
   conflicts: Conflict[];
+  /** Conflicts an operator settled, by path: which side to keep. */
+  takes: ReadonlyMap<string, 'head' | 'branch'> | undefined;
 }
 
 /** The three values at a path; `undefined` means nothing there. */
@@ -81,8 +86,15 @@ export const decide = (
   return chosen;
 };
 
-/** Records an unresolved conflict and keeps ours. */
+/** Records an unresolved conflict and keeps ours, unless an operator chose a side there. */
 export const leaveUnresolved = (ctx: MergeContext, s: Sides, rule: string, reason: string) => {
+  const take = ctx.takes?.get(formatPointer(s.path));
+  if (take === 'branch')
+    return decide(ctx, s, s.theirs, RULES.OPERATOR_BRANCH, {
+      branchIds: ctx.theirsBy.branchIds,
+      confidence: theirsConfidence(ctx, s.path),
+    });
+  if (take === 'head') return decide(ctx, s, s.ours, RULES.OPERATOR_HEAD, ctx.oursBy(s.path));
   const branchIds = [...new Set([...ctx.oursBy(s.path).branchIds, ...ctx.theirsBy.branchIds])];
   const conflict: Conflict = { path: formatPointer(s.path), rule, reason, branchIds };
   if (s.base !== undefined) conflict.base = s.base;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import type { ValidationError } from '../events/errors';
-import type { Decision } from '../events/schemas/entityEvents';
+import type { Decision, Take } from '../events/schemas/entityEvents';
 import type { Op } from '../events/schemas/ops';
 import { applyOps, type AppliedOps } from './applyOps';
 import type { JsonObject } from './json';
@@ -43,6 +43,7 @@ const run = (
   theirs: JsonObject,
   theirsBy: Provenance,
   touched: TouchedNode,
+  takes: readonly Take[] | undefined,
 ): MergeResult => {
   const ctx: MergeContext = {
     rules,
@@ -52,6 +53,7 @@ const run = (
     theirsBy,
     decisions: [],
     conflicts: [],
+    takes: takes?.length ? new Map(takes.map((t) => [t.path, t.side])) : undefined,
   };
   const doc = mergeTouched(ctx, { path: [], base, ours: ours.doc, theirs }, touched) as JsonObject;
   const candidate = { doc, decisions: ctx.decisions };
@@ -74,19 +76,33 @@ export const reconcile = (
   return mergeApplied(rules, { base, ours, theirs: applied.right, theirsBy });
 };
 
+/** What both merges take: the sides, and the conflicts an operator already settled. */
+interface MergeInput<Theirs> {
+  base: JsonObject;
+  ours: Ours;
+  theirs: Theirs;
+  theirsBy: Provenance;
+  takes?: readonly Take[];
+}
+
 /** The merge half of `reconcile`, for callers that applied the ops themselves. */
-export const mergeApplied = (
-  rules: CompiledRules,
-  input: { base: JsonObject; ours: Ours; theirs: AppliedOps; theirsBy: Provenance },
-): MergeResult =>
-  run(rules, input.base, input.ours, input.theirs.doc, input.theirsBy, input.theirs.touched);
+export const mergeApplied = (rules: CompiledRules, input: MergeInput<AppliedOps>): MergeResult =>
+  run(
+    rules,
+    input.base,
+    input.ours,
+    input.theirs.doc,
+    input.theirsBy,
+    input.theirs.touched,
+    input.takes,
+  );
 
 /** Three-way merge of whole documents, for callers that hold the branch's result, not its ops. */
 export const mergeDocuments = (
   rules: CompiledRules,
-  input: { base: JsonObject; ours: Ours; theirs: JsonObject; theirsBy: Provenance },
+  input: MergeInput<JsonObject>,
 ): MergeResult => {
   const touched = emptyTouched();
   touched.whole = true;
-  return run(rules, input.base, input.ours, input.theirs, input.theirsBy, touched);
+  return run(rules, input.base, input.ours, input.theirs, input.theirsBy, touched, input.takes);
 };

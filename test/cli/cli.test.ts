@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { invoice, vendor } from '../../src/demo/invoiceDomain';
 import { createSqliteEventLog } from '../../src/events/sqlite/sqliteEventLog';
+import { createRegistry } from '../../src/projections/defineEntity';
+import { openProjectionStore } from '../../src/projections/projectionStore';
+import { createPromoter } from '../../src/promoter/promoter';
 import { TSX } from '../support/childProcess';
 import { opened } from '../support/events';
 import { tempDir } from '../support/tempDir';
@@ -185,6 +190,49 @@ describe('driftless CLI', () => {
     );
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/not in quarantine .*abandoned/);
+  }, 60_000);
+
+  it('settles a quarantined conflict with --take, and says so in branch and blame', async () => {
+    const db = join(dir.path, 'take.sqlite');
+    expect(cli(['demo', '--json', '--invoices', '20', '--db', db], dir.path).status).toBe(0);
+    const config = ['--log', `sqlite:${db}`, '--entities', DEMO_ENTITIES];
+    const entries = JSON.parse(
+      cli(['quarantine', 'list', '--code', 'UNRESOLVED_CONFLICT', '--json', ...config], dir.path)
+        .stdout,
+    ) as {
+      branchId: string;
+      entity: { id: string };
+      violations: { code: string; path: string }[];
+    }[];
+    const entry = entries.find((e) => e.violations.length === 1)!;
+    const path = entry.violations[0]!.path;
+    const release = ['quarantine', 'release', entry.branchId, '--reason', 'checked the rate'];
+    for (const [take, why] of [
+      ['/nope=branch', `is in conflict at ${path} only`],
+      ['sideways', 'not a side to take (expected head, branch, or /path=head|branch'],
+    ])
+      expect(cli([...release, '--take', take!, ...config], dir.path)).toMatchObject({
+        status: 2,
+        stderr: expect.stringContaining(why!) as string,
+      });
+    expect(cli([...release, '--take', 'branch', ...config], dir.path).stdout).toBe(
+      `released ${entry.branchId}: the promoter puts it through the gate again, taking ${path} from the branch\n`,
+    );
+    // The promoter's next round, as serve would run it.
+    const log = createSqliteEventLog({ path: db });
+    const store = openProjectionStore(db);
+    const promoter = createPromoter({ log, store, registry: createRegistry([invoice, vendor]) });
+    expect(await promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 0 });
+    store.close();
+    await log.close();
+    const report = cli(['branch', entry.branchId, ...config], dir.path).stdout;
+    expect(report).toContain(
+      `QuarantineReleased  ${userInfo().username}: released: checked the rate; took ${path} from the branch`,
+    );
+    const entity = `invoice/${entry.entity.id}`;
+    expect(cli(['blame', entity, path, ...config], dir.path).stdout).toContain(
+      "rule operator:branch (an operator took the branch's value on release from quarantine)",
+    );
   }, 60_000);
 
   it('answers blame, lineage and branch on a demo file, and refuses bad ids with exit code 2', () => {

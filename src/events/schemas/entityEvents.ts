@@ -84,9 +84,15 @@ export type Decision = z.infer<typeof Decision>;
 
 export const PhaseSealed = z.strictObject({ entity: EntityRef, phase: Phase, versionId: Ulid });
 
+/** An operator's choice at a path left in conflict: keep the head's value or take the branch's. */
+export const Take = z.strictObject({ path: JsonPointer, side: z.enum(['head', 'branch']) });
+export type Take = z.infer<typeof Take>;
+
 export const QuarantineReleased = z.strictObject({
   branchId: Ulid,
   entity: EntityRef,
   by: Actor,
   reason: z.string().min(1).max(2000),
+  /** Conflicts the operator settled: the next attempt decides these paths by rule `operator:<side>`. */
+  take: z.array(Take).min(1).max(1000).optional(),
 });
