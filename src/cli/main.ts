@@ -36,9 +36,10 @@ Commands:
              | rejected [--json]
           list quarantined branches, show one (violations, candidate, decisions), send one
           back through the gate, or abandon it for good (--by NAME, default the user name);
-          --take head|branch settles its conflicts (keep the head's value or take the
-          branch's), --take /path=head|branch one path; rejected: the events the projections
-          refused (bad payloads), with their reasons
+          release and discard take --code / --entity instead of a branch: every branch the
+          list would show; --take head|branch settles the conflicts (keep the head's value or
+          take the branch's), --take /path=head|branch one path; rejected: the events the
+          projections refused (bad payloads), with their reasons
   seal <type/id> <phase> [--by NAME] [--json]
           close a phase of an entity at its head (PhaseSealed): later commits of that phase are
           quarantined (PHASE_VIOLATION); says how many branches of it are still open

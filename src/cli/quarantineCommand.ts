@@ -1,19 +1,19 @@
 import { parseEntityRef } from '../audit/entityHistory';
 import { ValidationError } from '../events/errors';
 import { escapeSegment } from '../events/jsonPointer';
-import { VIOLATION_CODES, type Take } from '../events/schemas/entityEvents';
+import { VIOLATION_CODES } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
 import {
-  actionTook,
   allRejectedEvents,
-  discardQuarantine,
   listQuarantine,
   rejectedEvents,
-  releaseQuarantine,
   showQuarantine,
   type QuarantineEntry,
 } from '../promoter/quarantine';
-import type { BranchRow } from '../projections/projectionStore';
+import type { EventLog } from '../events/eventLog';
+import type { BranchRow, ProjectionStore } from '../projections/projectionStore';
+import type { Promoter } from '../promoter/promoter';
+import { parseTakes, settleQuarantined } from './quarantineActions';
 import type { ServiceConfig } from '../service/config';
 import { openCaughtUp } from './catchUp';
 import { shownValue } from './shownValue';
@@ -31,34 +31,6 @@ export interface QuarantineArgs {
   by: string;
   json: boolean;
 }
-
-const SIDES = ['head', 'branch'] as const;
-
-/** `--take head`, `--take branch` (every conflict) or `--take /path=side`, each repeatable. */
-const parseTakes = (given: string[]): 'head' | 'branch' | Take[] => {
-  const refuse = (received: string) =>
-    new ValidationError([
-      {
-        path: '/take',
-        expected: 'head, branch, or /path=head|branch',
-        received,
-        message: 'not a side to take',
-      },
-    ]);
-  const whole = given.filter((g) => (SIDES as readonly string[]).includes(g));
-  if (whole.length > 0) {
-    if (given.length > 1) throw refuse(given.join(' '));
-    return whole[0] as 'head' | 'branch';
-  }
-  return given.map((g) => {
-    const at = g.lastIndexOf('=');
-    const side = g.slice(at + 1);
-    const path = g.slice(0, at);
-    if (at < 0 || !path.startsWith('/') || !(SIDES as readonly string[]).includes(side))
-      throw refuse(g);
-    return { path, side: side as Take['side'] };
-  });
-};
 
 const needed = (value: string | undefined, what: string, example: string): string => {
   if (value !== undefined && value !== '') return value;
@@ -105,6 +77,51 @@ const describe = (e: Shown, branch: BranchRow | undefined) => {
   ].join('\n');
 };
 
+/** The quarantined branches `--entity` and `--code` choose, and the filters as words. */
+const selected = (store: ProjectionStore, args: QuarantineArgs) => {
+  const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
+  if (args.code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(args.code))
+    throw new ValidationError([
+      {
+        path: '/code',
+        expected: `one of ${VIOLATION_CODES.join(', ')}`,
+        received: args.code,
+        message: 'not a violation code',
+      },
+    ]);
+  const entries = listQuarantine(store).filter(
+    (e) =>
+      (entity === undefined || (e.entity.type === entity.type && e.entity.id === entity.id)) &&
+      (args.code === undefined || e.violations.some((v) => v.code === args.code)),
+  );
+  const filtered = [args.entity, args.code].filter((f) => f !== undefined);
+  return { entries, among: filtered.length === 0 ? '' : ` (${filtered.join(', ')})` };
+};
+
+/** `release` or `discard` of one named branch (`among` absent) or of those the filters chose. */
+const settle = async (
+  service: { store: ProjectionStore; log: EventLog; promoter: Pick<Promoter, 'catchUp'> },
+  args: QuarantineArgs,
+  out: (text: string) => void,
+  entries: readonly { branchId: string }[],
+  among?: string,
+) => {
+  const reason = needed(args.reason, 'reason', '--reason "why"');
+  const { store, log, promoter } = service;
+  const { lines, ok } = await settleQuarantined(
+    { log, store, by: args.by, reason },
+    promoter,
+    entries,
+    {
+      action: args.action as 'release' | 'discard',
+      ...(args.take === undefined ? {} : { take: parseTakes(args.take) }),
+      ...(among === undefined ? {} : { among }),
+    },
+  );
+  for (const line of lines) out(line);
+  return ok ? 0 : 1;
+};
+
 const summary = (e: QuarantineEntry) =>
   `${e.branchId}  ${e.entity.type}/${e.entity.id}  ${[...new Set(e.violations.map((v) => v.code))].join(', ')}`;
 
@@ -119,7 +136,7 @@ export const quarantineCommand = async (
 ): Promise<number> => {
   const service = await openCaughtUp(config);
   try {
-    const { store, log } = service;
+    const { store } = service;
     if (args.action === 'rejected') {
       const rejected = allRejectedEvents(store);
       if (args.json) out(JSON.stringify(rejected));
@@ -136,27 +153,33 @@ export const quarantineCommand = async (
       return 0;
     }
     if (args.action === 'list') {
-      const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
-      if (args.code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(args.code))
-        throw new ValidationError([
-          {
-            path: '/code',
-            expected: `one of ${VIOLATION_CODES.join(', ')}`,
-            received: args.code,
-            message: 'not a violation code',
-          },
-        ]);
-      const entries = listQuarantine(store).filter(
-        (e) =>
-          (entity === undefined || (e.entity.type === entity.type && e.entity.id === entity.id)) &&
-          (args.code === undefined || e.violations.some((v) => v.code === args.code)),
-      );
-      const filtered = [args.entity, args.code].filter((f) => f !== undefined);
-      const among = filtered.length === 0 ? '' : ` (${filtered.join(', ')})`;
+      const { entries, among } = selected(store, args);
       if (args.json) out(JSON.stringify(entries));
       else if (entries.length === 0) out(`quarantine is empty${among}`);
       else out([`${entries.length} quarantined${among}:`, ...entries.map(summary)].join('\n'));
       return 0;
+    }
+    if (args.take !== undefined && args.action !== 'release')
+      throw new ValidationError([
+        {
+          path: '/take',
+          expected: 'quarantine release',
+          received: `quarantine ${args.action}`,
+          message: '--take goes with release',
+        },
+      ]);
+    if (args.action !== 'show' && args.branchId === undefined) {
+      if (args.entity === undefined && args.code === undefined)
+        throw new ValidationError([
+          {
+            path: '/branchId',
+            expected: `driftless quarantine ${args.action} <branchId>, or --code / --entity`,
+            received: 'nothing',
+            message: 'name a branch, or choose branches with --code or --entity',
+          },
+        ]);
+      const { entries, among } = selected(store, args);
+      return await settle(service, args, out, entries, among.slice(2, -1));
     }
     const branchId = needed(args.branchId, 'branchId', 'driftless quarantine <action> <branchId>');
     if (args.action === 'show') {
@@ -174,42 +197,7 @@ export const quarantineCommand = async (
       out(args.json ? JSON.stringify(shown) : describe(shown, store.branch(branchId)));
       return 0;
     }
-    const reason = needed(args.reason, 'reason', '--reason "why"');
-    if (args.take !== undefined && args.action !== 'release')
-      throw new ValidationError([
-        {
-          path: '/take',
-          expected: 'quarantine release',
-          received: `quarantine ${args.action}`,
-          message: '--take goes with release',
-        },
-      ]);
-    const action = { log, store, branchId, by: args.by, reason };
-    let takes: Take[] = [];
-    if (args.action === 'discard') await discardQuarantine(action);
-    else {
-      const take = args.take === undefined ? {} : { take: parseTakes(args.take) };
-      takes = await releaseQuarantine({ ...action, ...take });
-    }
-    // Another operator may have released or discarded it meanwhile: say which one counted.
-    await service.promoter.catchUp();
-    const { took, status } = actionTook(store, branchId, args.action);
-    if (!took) {
-      out(
-        args.action === 'release'
-          ? `did not release ${branchId}: it was discarded first (now ${status}); the release changed nothing`
-          : `did not discard ${branchId}: it was released first (now ${status}); the discard changed nothing`,
-      );
-      return 1;
-    }
-    const settled = takes.map((t) => `${t.path} from the ${t.side}`).join(', ');
-    out(
-      args.action === 'release'
-        ? `released ${branchId}: the promoter puts it through the gate again` +
-            (settled === '' ? '' : `, taking ${settled}`)
-        : `discarded ${branchId}: recorded as abandoned`,
-    );
-    return 0;
+    return await settle(service, args, out, [{ branchId }]);
   } finally {
     await service.close();
   }

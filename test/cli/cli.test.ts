@@ -233,6 +233,52 @@ describe('driftless CLI', () => {
     expect(cli(['blame', entity, path, ...config], dir.path).stdout).toContain(
       "rule operator:branch (an operator took the branch's value on release from quarantine)",
     );
+
+    // Many at once: what `list --code` shows.
+    const codes = (code: string) =>
+      (
+        JSON.parse(
+          cli(['quarantine', 'list', '--code', code, '--json', ...config], dir.path).stdout,
+        ) as unknown[]
+      ).length;
+    const late = codes('PHASE_VIOLATION');
+    expect(late).toBeGreaterThan(1);
+    const discarded = cli(
+      ['quarantine', 'discard', '--code', 'PHASE_VIOLATION', '--reason', 'late', ...config],
+      dir.path,
+    );
+    expect(discarded.status).toBe(0);
+    expect(discarded.stdout.trim().split('\n')).toHaveLength(late + 1);
+    expect(discarded.stdout).toMatch(
+      new RegExp(`\ndiscarded ${late} of ${late} quarantined \\(PHASE_VIOLATION\\)\n$`),
+    );
+    expect(codes('PHASE_VIOLATION')).toBe(0);
+    // A side to take for branches with no conflict: each refused and said, exit code 1.
+    const orphaned = codes('ORPHANED_LINK');
+    const refused = cli(
+      [
+        'quarantine',
+        'release',
+        '--code',
+        'ORPHANED_LINK',
+        '--take',
+        'head',
+        '--reason',
+        'r',
+        ...config,
+      ],
+      dir.path,
+    );
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('was not quarantined for a conflict (ORPHANED_LINK)');
+    expect(refused.stdout).toContain(`released 0 of ${orphaned} quarantined (ORPHANED_LINK)`);
+    expect(codes('ORPHANED_LINK')).toBe(orphaned);
+    expect(cli(['quarantine', 'discard', '--reason', 'r', ...config], dir.path)).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining(
+        'name a branch, or choose branches with --code or --entity',
+      ) as string,
+    });
   }, 60_000);
 
   it('answers blame, lineage and branch on a demo file, and refuses bad ids with exit code 2', () => {

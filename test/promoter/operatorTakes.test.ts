@@ -54,9 +54,8 @@ describe('settling a quarantined conflict on release (--take)', () => {
     const promoted = store.version(store.head(INV)!.versionId)!;
     expect(promoted.branchIds).toEqual([late.branchId]);
     const events = await log.readStream(streams.entity(INV));
-    const decisions = events.find(
-      (e) => e.type === 'VersionPromoted' && e.data.versionId === promoted.versionId,
-    )!.data.decisions;
+    const outcomes = events.flatMap((e) => (e.type === 'VersionPromoted' ? [e.data] : []));
+    const { decisions } = outcomes.find((d) => d.versionId === promoted.versionId)!;
     expect(decisions).toEqual([
       expect.objectContaining({
         path: '/note',
