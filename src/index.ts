@@ -150,6 +150,7 @@ export { sealPhase } from './promoter/phaseSeals';
 
 // SDK for branch writers.
 export { openBranch, type BranchWriter, type OpenBranchOptions } from './sdk/openBranch';
+export type { CommitOutcome, OutcomeOptions } from './sdk/branchOutcome';
 export { DEFAULT_RETRY, type RetryPolicy } from './sdk/retry';
 
 // Publishing promoted snapshots: the sink port, the embedded topic and its consumer, the outbox

@@ -9,6 +9,7 @@ import type { EntityRef } from '../events/schemas/common';
 import type { Op } from '../events/schemas/ops';
 import { streamNames, type StreamNames } from '../events/streams';
 import type { Json } from '../reconcilers/json';
+import { waitForOutcome, type CommitOutcome, type OutcomeOptions } from './branchOutcome';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
 export interface OpenBranchOptions {
@@ -51,6 +52,12 @@ export interface BranchWriter {
   commit(): Promise<void>;
   /** Ends the branch without a result; like `commit`, once. */
   abandon(reason: string): Promise<void>;
+  /**
+   * After `commit`, waits for the promoter's verdict: promoted (the version), or quarantined
+   * (the violations: work again from the new head, or wait for an operator); `abandoned` at
+   * once after `abandon`. With a signal that aborts first, `{ status: 'committed' }`.
+   */
+  outcome(options?: OutcomeOptions): Promise<CommitOutcome>;
 }
 
 /**
@@ -110,6 +117,8 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
   const branchId = ids();
   const stream = streams.branch(branchId);
   let revision: number | 'no_stream' = 'no_stream';
+  let position = 0;
+  let abandonReason = '';
   let pending: Op[] = [];
   const recorded: Op[][] = [];
   const meta = { actor, ids, ...(options.now === undefined ? {} : { now: options.now }) };
@@ -137,6 +146,7 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
         throw error;
       });
       revision = result.nextRevision;
+      position = result.position;
       queue.shift();
     }
   };
@@ -218,7 +228,29 @@ export const openBranch = async (options: OpenBranchOptions): Promise<BranchWrit
         ),
       ]),
     abandon: (reason) =>
-      end('abandoned', () => [newEvent('BranchAbandoned', { branchId, reason }, meta)]),
+      end('abandoned', () => {
+        abandonReason = reason;
+        return [newEvent('BranchAbandoned', { branchId, reason }, meta)];
+      }),
+    outcome: async (wait) => {
+      if (ended === undefined || queue.length > 0)
+        throw refuse(
+          'a committed branch',
+          ended === undefined ? 'an open branch' : `a ${ended} branch whose last write failed`,
+          ended === undefined
+            ? 'outcome() waits for a verdict on a commit: commit() first'
+            : `outcome() after the ${ended === 'committed' ? 'commit' : 'abandonment'} reached the log: call ${ended === 'committed' ? 'commit' : 'abandon'}() again`,
+        );
+      if (ended === 'abandoned') return { status: 'abandoned', reason: abandonReason };
+      return waitForOutcome({
+        log,
+        stream: streams.entity(entity),
+        branchId,
+        after: position,
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(wait === undefined ? {} : { wait }),
+      });
+    },
   };
   return writer;
 };
