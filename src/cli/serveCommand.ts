@@ -4,6 +4,7 @@ import { startMetricsServer, type Health } from '../service/metricsServer';
 import { openService, type OpenService } from '../service/openService';
 import { runService } from '../service/runService';
 import { registerServiceGauges } from '../service/serviceGauges';
+import { quarantineLines } from './quarantineLines';
 import { retryLines } from './retryLines';
 import { catchUpProgress } from './catchUp';
 
@@ -49,7 +50,9 @@ export const serveCommand = async (
   let oversize = 0;
   // The first round catches the projections up with the log: long on a fresh state file.
   const catchUp = catchUpProgress({ out });
+  const quarantines = quarantineLines(out);
   const service = await openService(config, {
+    onQuarantined: quarantines.quarantined,
     onApplied: catchUp.onApplied,
     onRejected: (r) =>
       out(
@@ -116,6 +119,7 @@ export const serveCommand = async (
     stop.abort();
     await stopMetrics();
     await service.close();
+    quarantines.flush();
   }
   const deadLettered = oversize > 0 ? ` (${oversize} of them too large: dead-letter notices)` : '';
   out(`stopped; in total ${describe(total)}${deadLettered}`);

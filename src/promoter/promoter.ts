@@ -1,4 +1,4 @@
-import type { DriftlessEvent } from '../events/catalogue';
+import type { DriftlessEvent, EventData } from '../events/catalogue';
 import { ValidationError, VersionConflictError } from '../events/errors';
 import type { EventLog } from '../events/eventLog';
 import { createIdGenerator } from '../events/ids';
@@ -39,6 +39,8 @@ export interface PromoterOptions {
   onApplied?: (position: number) => void;
   /** Called for each event the projections refused (recorded in `rejected_events`). */
   onRejected?: (rejection: Rejection) => void;
+  /** Called for each branch this promoter quarantined, once its outcome is in the log. */
+  onQuarantined?: (quarantine: EventData<'BranchQuarantined'>) => void;
 }
 
 export interface PromotionRound {
@@ -142,18 +144,19 @@ export const createPromoter = (options: PromoterOptions): Promoter => {
 
   /** Appends a settlement; resolves with the type of its outcome as recorded. */
   const record = async (s: Settlement): Promise<DriftlessEvent['type']> => {
-    const options = { expectedRevision: s.expectedRevision };
+    const expected = { expectedRevision: s.expectedRevision };
+    let outcome = s.events.at(-1)!;
     try {
-      await log.append(s.stream, s.events, options);
-      return s.events.at(-1)!.type;
+      await log.append(s.stream, s.events, expected);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // The log refused the outcome (over its event size limit, say): it wrote nothing, so the
       // revision still holds for a quarantine that says why. One branch never stops the promoter.
-      const outcome = s.events.at(-1)!;
-      await log.append(s.stream, [unrecordable(ctx, s.branch, outcome, error)], options);
-      return 'BranchQuarantined';
+      outcome = unrecordable(ctx, s.branch, outcome, error);
+      await log.append(s.stream, [outcome], expected);
     }
+    if (outcome.type === 'BranchQuarantined') options.onQuarantined?.(outcome.data);
+    return outcome.type;
   };
 
   const settle = async (round: PromotionRound, touched: Map<string, EntityRef>, passes: number) => {

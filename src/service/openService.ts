@@ -85,7 +85,7 @@ const kafkaSink = async (
 export const openService = async (
   config: ServiceConfig,
   /** What the promoter, the publisher and the Kafka sink tell as they go. */
-  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected'> &
+  hooks: Pick<PromoterOptions, 'onApplied' | 'onRejected' | 'onQuarantined'> &
     Pick<PublisherOptions, 'onSkipped'> & {
       onOversize?: (snapshot: OversizeSnapshot) => void;
     } = {},
@@ -105,6 +105,7 @@ export const openService = async (
     ...(config.maxStaleness === undefined ? {} : { gate: { maxStaleness: config.maxStaleness } }),
     ...(hooks.onApplied && { onApplied: hooks.onApplied }),
     ...(hooks.onRejected && { onRejected: hooks.onRejected }),
+    ...(hooks.onQuarantined && { onQuarantined: hooks.onQuarantined }),
   });
   const { kafka } = config;
   const publisherCheckpoints =

@@ -191,6 +191,10 @@ describe('driftless serve', () => {
     const served = await serveWith(['--log', `sqlite:${path}`], 'quarantined 1');
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
+    // The quarantine itself, as it happened: branch, entity, first violation.
+    expect(served.stderr()).toContain(
+      `quarantined ${branch.branchId} of invoice/INV-9: PARTIAL_WRITE`,
+    );
     expect(served.stderr()).toMatch(
       new RegExp(
         `rejected the event at log position ${position} \\(MutationRecorded on driftless-branch-${branch.branchId}\\): .*/ops`,
