@@ -122,8 +122,18 @@ const settle = async (
   return ok ? 0 : 1;
 };
 
-const summary = (e: QuarantineEntry) =>
-  `${e.branchId}  ${e.entity.type}/${e.entity.id}  ${[...new Set(e.violations.map((v) => v.code))].join(', ')}`;
+/** Each code once, with the paths it was found at (up to three): what --take would name. */
+const summary = (e: QuarantineEntry) => {
+  const byCode = new Map<string, string[]>();
+  for (const v of e.violations) byCode.set(v.code, [...(byCode.get(v.code) ?? []), v.path]);
+  const codes = [...byCode].map(([code, paths]) => {
+    const named = paths.filter((p) => p !== '');
+    if (named.length === 0) return code;
+    const more = named.length > 3 ? `, +${named.length - 3}` : '';
+    return `${code} (${named.slice(0, 3).join(', ')}${more})`;
+  });
+  return `${e.branchId}  ${e.entity.type}/${e.entity.id}  ${codes.join(', ')}`;
+};
 
 /**
  * `driftless quarantine list|show|release|discard`: brings the projections up to date, then

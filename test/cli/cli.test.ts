@@ -206,6 +206,9 @@ describe('driftless CLI', () => {
     }[];
     const entry = entries.find((e) => e.violations.length === 1)!;
     const path = entry.violations[0]!.path;
+    expect(cli(['quarantine', 'list', ...config], dir.path).stdout).toContain(
+      `\n${entry.branchId}  invoice/${entry.entity.id}  UNRESOLVED_CONFLICT (${path})\n`,
+    );
     const release = ['quarantine', 'release', entry.branchId, '--reason', 'checked the rate'];
     for (const [take, why] of [
       ['/nope=branch', `is in conflict at ${path} only`],
