@@ -107,6 +107,8 @@ export const describeEventLogContract = (name: string, harness: EventLogHarness)
         expect(await rev({ direction: 'backwards', from: 2, limit: 2 })).toEqual([2, 1]);
         expect(await rev({ from: 3 })).toEqual([3, 4]);
         expect(await rev({ from: 1, limit: 2 })).toEqual([1, 2]);
+        // Forwards from just past the end: nothing yet (a reader waiting for what comes next).
+        expect(await rev({ from: 5 })).toEqual([]);
       });
 
       it('throws StreamNotFoundError for a stream with no events', async () => {
