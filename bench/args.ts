@@ -25,6 +25,7 @@ export interface BenchArgs {
 export const OWN_FLAGS: Record<string, readonly string[]> = {
   strategies: ['seed', 'branches', 'parallelism', 'overlap', 'synchronous', 'chart'],
   replay: ['jobs'],
+  pipeline: ['state'],
 };
 const ALL_OWN = [...new Set(Object.values(OWN_FLAGS).flat())];
 

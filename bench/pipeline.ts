@@ -62,13 +62,23 @@ const quantile = (sorted: number[], q: number) =>
 export const run = async (args: BenchArgs): Promise<void> => {
   if (args.events <= RSS_EARLY)
     throw new UsageError(`pipeline measures from ${RSS_EARLY} events on: --events must be larger`);
+  const stateFlag = args.own.state ?? 'log';
+  if (stateFlag !== 'log' && stateFlag !== 'separate')
+    throw new UsageError(`--state must be log or separate, got "${stateFlag}"`);
+  const separateState = stateFlag === 'separate';
   const result = await withTempDir(async (dir) => {
     const path = join(dir, 'pipeline.sqlite');
-    // As `driftless serve`: checkpoints in a thread of their own, never inside a commit.
-    const checkpoints = startBackgroundCheckpoints({ path });
+    const statePath = separateState ? join(dir, 'pipeline-state.sqlite') : path;
+    // As `driftless serve`: checkpoints in a thread of their own, never inside a commit; with a
+    // state file of its own, the topic on the projections' connection.
+    const checkpoints = [...new Set([path, statePath])].map((p) =>
+      startBackgroundCheckpoints({ path: p }),
+    );
     const log = createSqliteEventLog({ path, pollIntervalMs: 1, inlineCheckpoints: false });
-    const store = openProjectionStore(path, { inlineCheckpoints: false });
-    const topic = createEmbeddedTopic({ path, inlineCheckpoints: false });
+    const store = openProjectionStore(statePath, { inlineCheckpoints: false });
+    const topic = createEmbeddedTopic(
+      separateState ? { connection: store.db } : { path, inlineCheckpoints: false },
+    );
     const committedAt = new Map<string, number>();
     let latencies: number[] = [];
     const sink: SnapshotSink = {
@@ -86,7 +96,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     };
     const promoter = createPromoter({ log, store, registry: createRegistry([account]) });
     const publisher = createPublisher({ log, sink, store });
-    const data: WriterData = { path, entities: ENTITIES, maxInFlight: 4000, batch: 100 };
+    const data: WriterData = { path, statePath, entities: ENTITIES, maxInFlight: 4000, batch: 100 };
     const writer = new Worker(join(__dirname, 'pipelineWriter.js'), { workerData: data });
     const tell = (command: WriterCommand) => writer.postMessage(command);
     let committed = 0;
@@ -161,7 +171,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
     await topic.close();
     store.close();
     await log.close();
-    await checkpoints.stop();
+    for (const c of checkpoints) await c.stop();
 
     progress('raw INSERT ceiling: the same events, 100 per transaction...');
     const rawCeilingEventsPerSec = rawInsertRate(path, join(dir, 'raw.sqlite'), 200_000);
@@ -183,6 +193,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
       mainThreadWaitingForCpu: waitingForCpu,
       eventsAtEnd: end.events,
       totals,
+      stateFile: stateFlag,
     } satisfies PipelineResult;
   });
   printPipelineReport(args, result);

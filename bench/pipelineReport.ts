@@ -2,6 +2,8 @@ import { cpus } from 'node:os';
 import type { BenchArgs } from './args';
 
 export interface PipelineResult {
+  /** `log`: projections and topic in the log's file (the default); `separate`: their own. */
+  stateFile: 'log' | 'separate';
   /** Committed branches settled per second at full load (after the first 100k events). */
   branchesPerSec: number;
   /** Log events per second at full load: branches' own plus the promoter's. */
@@ -64,6 +66,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
           r.mainThreadOnCpu === null ? null : Math.round(r.branchesPerSec / r.mainThreadOnCpu),
         events: r.eventsAtEnd,
         totals: r.totals,
+        stateFile: r.stateFile,
         command: args.command,
         machine,
       }),
@@ -73,7 +76,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   console.log(
     [
-      'Pipeline benchmark: SQLite log → promoter → embedded topic (one file, synchronous=FULL)',
+      `Pipeline benchmark: SQLite log → promoter → embedded topic (${r.stateFile === 'log' ? 'one file' : 'projections and topic in a state file of their own'}, synchronous=FULL)`,
       `command: ${args.command}`,
       `machine: ${machine.cpus} x ${cpus()[0]?.model ?? 'unknown CPU'}, node ${machine.node}`,
       '',

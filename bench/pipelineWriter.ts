@@ -11,6 +11,8 @@ import { branchEvents } from './pipelineDomain';
 
 export interface WriterData {
   path: string;
+  /** The file of the projections, where the writers read heads. */
+  statePath: string;
   entities: number;
   /** Most branches written but not yet settled by the promoter. */
   maxInFlight: number;
@@ -24,9 +26,9 @@ export interface WriterReport {
   committed: [branchId: string, atMs: number][];
 }
 
-const { path, entities, maxInFlight, batch } = workerData as WriterData;
+const { path, statePath, entities, maxInFlight, batch } = workerData as WriterData;
 const log = createSqliteEventLog({ path });
-const db = new Database(path);
+const db = new Database(statePath);
 const headOf = db.prepare<[string], { version_id: string }>(
   "SELECT version_id FROM heads WHERE entity_type = 'account' AND entity_id = ?",
 );

@@ -33,16 +33,29 @@ export interface EmbeddedTopic extends SnapshotSink {
  * The embedded snapshot topic: a table in a SQLite file (the log's own, by default) with
  * offsets, readable by downstream code with no broker. A snapshot published twice is stored once.
  */
-export const createEmbeddedTopic = (options: {
-  path: string;
-  /** Off when `startBackgroundCheckpoints` runs for the file. @defaultValue true */
-  inlineCheckpoints?: boolean;
-}): EmbeddedTopic => {
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
-  db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
-  db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+export const createEmbeddedTopic = (
+  options:
+    | {
+        path: string;
+        /** Off when `startBackgroundCheckpoints` runs for the file. @defaultValue true */
+        inlineCheckpoints?: boolean;
+      }
+    | {
+        /**
+         * A connection the caller opened (in WAL mode) and closes itself, such as the projection
+         * store's: one connection's commits never empty another's page cache.
+         */
+        connection: Database.Database;
+      },
+): EmbeddedTopic => {
+  const owned = !('connection' in options);
+  const db = owned ? new Database(options.path) : options.connection;
+  if (owned) {
+    db.pragma('journal_mode = WAL');
+    // Fewer, larger checkpoints: at the default (1,000 pages) they stall busy writers often.
+    db.pragma(walAutocheckpoint(options.inlineCheckpoints ?? true));
+    db.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+  }
   db.exec(SCHEMA);
   // Not INSERT OR IGNORE: an ignored row still uses up an AUTOINCREMENT value, so a repeated
   // batch (after a lost acknowledgement or a crash) would leave a gap in the offsets.
@@ -82,6 +95,8 @@ export const createEmbeddedTopic = (options: {
           snapshot: string;
         }[]
       ).map((r) => ({ offset: r.offset, snapshot: JSON.parse(r.snapshot) as Snapshot })),
-    close: async () => void db.close(),
+    close: async () => {
+      if (owned) db.close();
+    },
   };
 };
