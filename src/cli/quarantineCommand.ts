@@ -1,5 +1,6 @@
 import { parseEntityRef } from '../audit/entityHistory';
 import { ValidationError } from '../events/errors';
+import type { EventLog } from '../events/eventLog';
 import { escapeSegment } from '../events/jsonPointer';
 import { VIOLATION_CODES } from '../events/schemas/entityEvents';
 import { streamNames } from '../events/streams';
@@ -10,7 +11,6 @@ import {
   showQuarantine,
   type QuarantineEntry,
 } from '../promoter/quarantine';
-import type { EventLog } from '../events/eventLog';
 import type { BranchRow, ProjectionStore } from '../projections/projectionStore';
 import type { Promoter } from '../promoter/promoter';
 import { parseTakes, settleQuarantined } from './quarantineActions';
@@ -77,7 +77,7 @@ const describe = (e: Shown, branch: BranchRow | undefined) => {
   ].join('\n');
 };
 
-/** The quarantined branches `--entity` and `--code` choose, and the filters as words. */
+/** The quarantined branches `--entity` and `--code` choose, and those filters as given. */
 const selected = (store: ProjectionStore, args: QuarantineArgs) => {
   const entity = args.entity === undefined ? undefined : parseEntityRef(args.entity);
   if (args.code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(args.code))
@@ -94,8 +94,8 @@ const selected = (store: ProjectionStore, args: QuarantineArgs) => {
       (entity === undefined || (e.entity.type === entity.type && e.entity.id === entity.id)) &&
       (args.code === undefined || e.violations.some((v) => v.code === args.code)),
   );
-  const filtered = [args.entity, args.code].filter((f) => f !== undefined);
-  return { entries, among: filtered.length === 0 ? '' : ` (${filtered.join(', ')})` };
+  const filters = [args.entity, args.code].filter((f) => f !== undefined).join(', ');
+  return { entries, filters };
 };
 
 /** `release` or `discard` of one named branch (`among` absent) or of those the filters chose. */
@@ -163,7 +163,8 @@ export const quarantineCommand = async (
       return 0;
     }
     if (args.action === 'list') {
-      const { entries, among } = selected(store, args);
+      const { entries, filters } = selected(store, args);
+      const among = filters === '' ? '' : ` (${filters})`;
       if (args.json) out(JSON.stringify(entries));
       else if (entries.length === 0) out(`quarantine is empty${among}`);
       else out([`${entries.length} quarantined${among}:`, ...entries.map(summary)].join('\n'));
@@ -188,8 +189,8 @@ export const quarantineCommand = async (
             message: 'name a branch, or choose branches with --code or --entity',
           },
         ]);
-      const { entries, among } = selected(store, args);
-      return await settle(service, args, out, entries, among.slice(2, -1));
+      const { entries, filters } = selected(store, args);
+      return await settle(service, args, out, entries, filters);
     }
     const branchId = needed(args.branchId, 'branchId', 'driftless quarantine <action> <branchId>');
     if (args.action === 'show') {
