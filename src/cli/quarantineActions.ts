@@ -5,6 +5,7 @@ import {
   actionTook,
   discardQuarantine,
   releaseQuarantine,
+  showQuarantine,
   type QuarantineAction,
   type QuarantineEntry,
 } from '../promoter/quarantine';
@@ -58,23 +59,26 @@ export const settleQuarantined = async (
 ): Promise<{ lines: string[]; ok: boolean }> => {
   const { action } = settling;
   const single = settling.among === undefined;
-  const recorded: { branchId: string; takes: Take[] }[] = [];
+  const recorded: { branchId: string; takes: Take[]; others: string[] }[] = [];
   const lines: string[] = [];
   for (const { branchId } of entries) {
+    // What a side taken does not settle: the gate checks those again.
+    const codes = showQuarantine(base.store, branchId)?.violations.map((v) => v.code) ?? [];
+    const others = [...new Set(codes.filter((c) => c !== 'UNRESOLVED_CONFLICT'))];
     try {
       const one = { ...base, branchId };
       const take = settling.take === undefined ? {} : { take: settling.take };
       let takes: Take[] = [];
       if (action === 'release') takes = await releaseQuarantine({ ...one, ...take });
       else await discardQuarantine(one);
-      recorded.push({ branchId, takes });
+      recorded.push({ branchId, takes, others });
     } catch (error) {
       if (single || !(error instanceof DriftlessError) || error.retriable) throw error;
       lines.push(`did not ${action} ${branchId}: ${error.message}`);
     }
   }
   await promoter.catchUp();
-  for (const { branchId, takes } of recorded) {
+  for (const { branchId, takes, others } of recorded) {
     const { took, status } = actionTook(base.store, branchId, action);
     const settled = takes.map((t) => `${t.path} from the ${t.side}`).join(', ');
     if (!took)
@@ -87,7 +91,10 @@ export const settleQuarantined = async (
       lines.push(
         action === 'release'
           ? `released ${branchId}: the promoter puts it through the gate again` +
-              (settled === '' ? '' : `, taking ${settled}`)
+              (settled === '' ? '' : `, taking ${settled}`) +
+              (settled === '' || others.length === 0
+                ? ''
+                : ` (it was also quarantined for ${others.join(', ')}, which taking a side does not change)`)
           : `discarded ${branchId}: recorded as abandoned`,
       );
   }

@@ -237,6 +237,17 @@ describe('driftless CLI', () => {
       "rule operator:branch (an operator took the branch's value on release from quarantine)",
     );
 
+    // A side taken settles the conflict, not the branch's other violations: it says so.
+    const both = entries.find((e) => e.violations.some((v) => v.code === 'PHASE_VIOLATION'))!;
+    expect(
+      cli(
+        ['quarantine', 'release', both.branchId, '--take', 'head', '--reason', 'r', ...config],
+        dir.path,
+      ).stdout,
+    ).toContain(
+      '(it was also quarantined for PHASE_VIOLATION, which taking a side does not change)',
+    );
+
     // Many at once: what `list --code` shows.
     const codes = (code: string) =>
       (
