@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEMO_WAVES, runInvoiceDemo, type InvoiceDemoReport } from '../demo/invoiceDemo';
 import { ValidationError } from '../events/errors';
@@ -130,7 +130,7 @@ export const demoCommand = async (args: DemoArgs): Promise<number> => {
             log: where,
             ...(args.esdb ? { state: path } : {}),
           })
-        : formatReport(report, published, where, elapsedMs),
+        : formatReport(report, published, where, elapsedMs, nextFlags(args, path)),
     );
     return report.driftCases.slipped === 0 ? 0 : 1;
   } finally {
@@ -144,11 +144,25 @@ const rows = (counts: Record<string, number>) =>
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, n]) => `      ${k.padEnd(26)} ${n}`);
 
+/** The flags that point the other commands at this demo's log, state and entity types. */
+const nextFlags = (args: { esdb?: string }, path: string) => {
+  const here = (p: string) => {
+    const r = relative(process.cwd(), p);
+    return r.startsWith('..') || isAbsolute(r) ? p : `./${r}`;
+  };
+  // The demo's entity types, compiled or not, next to this module.
+  const entities = here(join(__dirname, '..', 'demo', `invoiceDomain${extname(__filename)}`));
+  const log =
+    args.esdb === undefined ? `sqlite:${here(path)}` : `${args.esdb} --state ${here(path)}`;
+  return `--log ${log} --entities ${entities}`;
+};
+
 const formatReport = (
   r: InvoiceDemoReport,
   published: number,
   path: string,
   elapsedMs: number,
+  flags: string,
 ): string => {
   const d = r.driftCases;
   return [
@@ -167,5 +181,8 @@ const formatReport = (
     ),
     `  published             ${published} snapshots to the embedded topic (table snapshot_topic)`,
     `  took ${elapsedMs} ms`,
+    '  next: what stayed out, and settling a conflict by hand',
+    `      npx driftless quarantine list ${flags}`,
+    `      npx driftless quarantine release <branchId> --take branch --reason "..." ${flags}`,
   ].join('\n');
 };

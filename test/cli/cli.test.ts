@@ -45,6 +45,20 @@ describe('driftless CLI', () => {
     expect(result.stderr).toMatch(/invoice steps \[#+/);
   }, 30_000);
 
+  it('ends its report with commands that run as printed on its file', () => {
+    const shown = cli(['demo', '--invoices', '10', '--db', 'next.sqlite'], dir.path);
+    expect(shown.status).toBe(0);
+    const next = shown.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('      npx driftless quarantine'));
+    expect(next).toHaveLength(2);
+    expect(next[0]).toContain('--log sqlite:./next.sqlite --entities ');
+    const list = next[0]!.trim().split(' ').slice(2); // after "npx driftless"
+    const listed = cli(list, dir.path);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/^\d+ quarantined:\n/);
+  }, 30_000);
+
   it('replaces its own file on a second run, and refuses any file it did not write', async () => {
     const own = join(dir.path, 'again.sqlite');
     expect(cli(['demo', '--json', '--invoices', '3', '--db', own], dir.path).status).toBe(0);
