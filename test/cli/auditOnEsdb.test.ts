@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { loadConfig } from '../../src/service/config';
+import { openService } from '../../src/service/openService';
 import { runCli } from '../support/childProcess';
 import { useEsdbEmulator } from '../support/esdbFixture';
 
@@ -48,5 +50,24 @@ describe('audit commands on EventStoreDB (emulator)', () => {
     expect(counts(parted.stdout)).toEqual(counts(whole.stdout));
     const bad = await cli(['replay', '--until', '99999999999', ...onEsdb], dir.path);
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/past the end of the log/)]);
+
+    // An operator settles a conflict on the server; the promoter takes it; verify agrees.
+    const conflicts = JSON.parse(
+      (
+        await cli(
+          ['quarantine', 'list', '--code', 'UNRESOLVED_CONFLICT', '--json', ...onEsdb],
+          dir.path,
+        )
+      ).stdout,
+    ) as { branchId: string; violations: unknown[] }[];
+    const one = conflicts.find((c) => c.violations.length === 1)!;
+    const release = ['quarantine', 'release', one.branchId, '--take', 'branch', '--reason', 'r'];
+    expect((await cli([...release, ...onEsdb], dir.path)).stdout).toContain(', taking /');
+    const config = loadConfig({}, { log: emulator().url, entities: DEMO_ENTITIES, state });
+    const service = await openService(config);
+    expect(await service.promoter.runOnce()).toMatchObject({ promoted: 1, quarantined: 0 });
+    await service.close();
+    const verified = await cli(['verify', '--json', ...onEsdb], dir.path);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ verified: true });
   }, 120_000);
 });
