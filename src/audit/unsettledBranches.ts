@@ -28,14 +28,20 @@ type Row = {
   deadline: string | null;
   mutation_count: number;
   opened_position: number;
+  /** Null in projection files from before the column. */
+  opened_at: string | null;
 };
+
+/** When a branch was opened, from its BranchOpened in the log (rows from before `opened_at`). */
+const openedAt = async (log: EventLog, position: number) =>
+  (await log.readAll({ fromPosition: position, limit: 1 }))[0]?.metadata.recordedAt ?? '';
 
 /**
  * Branches with no outcome yet, oldest first: open ones (a writer that crashed without a
  * deadline leaves one open for good) and committed ones (waiting for the promoter: many, or
- * old, mean no promoter is running). From the projections, with the time each was opened
- * read from the log. Ended branches stay in the table, so this scans it: an operator's
- * question, not the promoter's.
+ * old, mean no promoter is running). From the projections alone; a branch projected before
+ * they kept the time each was opened reads it from the log. Ended branches stay in the table,
+ * so this scans it: an operator's question, not the promoter's.
  */
 export const unsettledBranches = async (options: {
   log: EventLog;
@@ -51,7 +57,6 @@ export const unsettledBranches = async (options: {
     .all(status ?? null, status ?? null) as Row[];
   const branches: UnsettledBranch[] = [];
   for (const r of rows) {
-    const [opened] = await log.readAll({ fromPosition: r.opened_position, limit: 1 });
     branches.push({
       branchId: r.branch_id,
       entity: { type: r.entity_type, id: r.entity_id },
@@ -61,7 +66,7 @@ export const unsettledBranches = async (options: {
       baseVersionId: r.base_version_id,
       deadline: r.deadline,
       mutations: r.mutation_count,
-      openedAt: opened?.metadata.recordedAt ?? '',
+      openedAt: r.opened_at ?? (await openedAt(log, r.opened_position)),
       openedPosition: r.opened_position,
     });
   }

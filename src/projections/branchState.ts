@@ -49,8 +49,8 @@ export const branchState: Projection = {
         const d = event.data;
         const opened = store
           .statement(
-            `INSERT INTO branches (branch_id, entity_type, entity_id, base_version_id, phase, actor, deadline, status, opened_position)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (branch_id) DO NOTHING`,
+            `INSERT INTO branches (branch_id, entity_type, entity_id, base_version_id, phase, actor, deadline, status, opened_position, opened_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) ON CONFLICT (branch_id) DO NOTHING`,
           )
           .run(
             d.branchId,
@@ -61,6 +61,7 @@ export const branchState: Projection = {
             d.actor,
             d.deadline ?? null,
             event.position,
+            event.metadata.recordedAt,
           );
         if (opened.changes === 0) flaw(store, d.branchId, 'opened twice');
         return;

@@ -101,14 +101,21 @@ export type LineageReader = Pick<
 type Row = Record<string, unknown>;
 
 /** Columns added since a store file was first written; a file from before gets them here. */
+const ADDED_COLUMNS = [
+  ['takes', 'TEXT'],
+  ['opened_at', 'TEXT'],
+] as const;
+
 const addMissingColumns = (db: Database.Database) => {
   const columns = (db.pragma('table_info(branches)') as { name: string }[]).map((c) => c.name);
-  if (columns.includes('takes')) return;
-  try {
-    db.exec('ALTER TABLE branches ADD COLUMN takes TEXT');
-  } catch (error) {
-    // Another process opening the same file added it first.
-    if (!/duplicate column name/.test(String(error))) throw error;
+  for (const [name, type] of ADDED_COLUMNS) {
+    if (columns.includes(name)) continue;
+    try {
+      db.exec(`ALTER TABLE branches ADD COLUMN ${name} ${type}`);
+    } catch (error) {
+      // Another process opening the same file added it first.
+      if (!/duplicate column name/.test(String(error))) throw error;
+    }
   }
 };
 

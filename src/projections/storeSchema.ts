@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS branches (
   commit_event_id TEXT,
   correlation_id  TEXT,
   opened_position INTEGER NOT NULL,
-  takes           TEXT
+  takes           TEXT,
+  opened_at       TEXT
 );
 -- Only branches still waiting are indexed: ended ones leave the index, which stays as small
 -- as the work in flight instead of growing with history (and is written at few pages).

@@ -124,7 +124,7 @@ describe('settling a quarantined conflict on release (--take)', () => {
     expect(released).toEqual([]);
   });
 
-  it('opens a projection file written before takes existed, adding the column', () => {
+  it('opens a projection file written before takes and opened_at existed, adding the columns', () => {
     const dir = tempDir('takes-column');
     try {
       const path = dir.file('old.sqlite');
@@ -144,6 +144,10 @@ describe('settling a quarantined conflict on release (--take)', () => {
         status: 'committed',
         takes: [],
       });
+      const columns = (store.db.pragma('table_info(branches)') as { name: string }[]).map(
+        (c) => c.name,
+      );
+      expect(columns).toEqual(expect.arrayContaining(['takes', 'opened_at']));
       store.close();
       openProjectionStore(path).close(); // and again, with the column there
     } finally {
