@@ -26,6 +26,7 @@ export const OWN_FLAGS: Record<string, readonly string[]> = {
   strategies: ['seed', 'branches', 'parallelism', 'overlap', 'synchronous', 'chart'],
   replay: ['jobs'],
   pipeline: ['state'],
+  promoter: ['state'],
 };
 const ALL_OWN = [...new Set(Object.values(OWN_FLAGS).flat())];
 

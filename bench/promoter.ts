@@ -9,7 +9,7 @@ import { openProjectionStore } from '../src/projections/projectionStore';
 import { createPromoter } from '../src/promoter/promoter';
 import { createEmbeddedTopic } from '../src/publishers/embedded/embeddedTopic';
 import { createPublisher } from '../src/publishers/publisher';
-import type { BenchArgs } from './args';
+import { UsageError, type BenchArgs } from './args';
 import { progress, withTempDir } from './measure';
 import { account, branchEvents } from './pipelineDomain';
 
@@ -35,15 +35,20 @@ const cpuMs = () => {
  * thread with nothing else running. Untimed: branches are appended in chunks of 2,000 (the
  * pipeline benchmark's workload, opened from the head the writer read). Timed, in CPU time
  * (`process.cpuUsage`, less disturbed by other processes than wall time): the promoter's
- * round and the publisher's catch-up that settle and publish each chunk.
+ * round and the publisher's catch-up that settle and publish each chunk. `--state memory`
+ * keeps projections and topic in an in-memory SQLite database instead of the log's file: what
+ * the file (WAL, page reads, emptied caches) costs, apart from statements and JavaScript.
  */
 export const run = async (args: BenchArgs): Promise<void> => {
+  const state = args.own.state ?? 'file';
+  if (state !== 'file' && state !== 'memory')
+    throw new UsageError(`--state must be file or memory, got "${state}"`);
   const branches = Math.max(CHUNK, Math.floor(args.events / 3 / CHUNK) * CHUNK);
   const result = await withTempDir(async (dir) => {
     const path = join(dir, 'promoter.sqlite');
     const log = createSqliteEventLog({ path });
-    const store = openProjectionStore(path);
-    const topic = createEmbeddedTopic({ path });
+    const store = openProjectionStore(state === 'memory' ? ':memory:' : path);
+    const topic = createEmbeddedTopic(state === 'memory' ? { connection: store.db } : { path });
     const promoter = createPromoter({ log, store, registry: createRegistry([account]) });
     const publisher = createPublisher({ log, sink: topic, store });
     const streams = streamNames();
@@ -96,13 +101,14 @@ export const run = async (args: BenchArgs): Promise<void> => {
     wallMsPerBranch: perBranch(result.wall),
     branchesPerCpuSec: Math.round((result.branches / result.cpu) * 1000),
     writtenKbPerBranch: Math.round((result.bytes / result.branches / 1024) * 10) / 10,
+    state,
     command: args.command,
   };
   if (args.json) console.log(JSON.stringify(report));
   else
     console.log(
       [
-        'Promoter benchmark: promoter round + publisher catch-up per chunk of 2,000 branches',
+        `Promoter benchmark: promoter round + publisher catch-up per chunk of 2,000 branches (projections and topic ${state === 'memory' ? 'in an in-memory SQLite database' : "in the log's file"})`,
         `command: ${args.command}`,
         `branches timed  ${report.branches} (${report.settled} settled)`,
         `CPU per branch  ${report.cpuMsPerBranch} ms (promoter ${report.promoterCpuMsPerBranch} ms, publisher ${report.publisherCpuMsPerBranch} ms)`,
