@@ -6,6 +6,9 @@ import type { ProjectionStore } from '../../src/projections/projectionStore';
  * tells whoever waits: per branch, when; per entity, once nothing it committed is pending.
  */
 export const createSettlements = (store: ProjectionStore) => {
+  // The watcher's own index, so looking for new quarantines after every round reads only them
+  // (a scan of the table, candidates and all, cost Driftless 4% of its wall time here).
+  store.db.exec('CREATE INDEX IF NOT EXISTS bench_quarantine_position ON quarantine (position)');
   const versions = store.db.prepare<[number], { rowid: number; branch_ids: string }>(
     'SELECT rowid, branch_ids FROM versions WHERE rowid > ? ORDER BY rowid',
   );
