@@ -1,3 +1,4 @@
+import type { SynchronousMode } from '../src/events/sqlite/openDatabase';
 import { parseArgs } from 'node:util';
 
 export const LOGS = ['sqlite', 'esdb'] as const;
@@ -25,13 +26,26 @@ export interface BenchArgs {
 export const OWN_FLAGS: Record<string, readonly string[]> = {
   strategies: ['seed', 'branches', 'parallelism', 'overlap', 'synchronous', 'chart'],
   replay: ['jobs'],
-  pipeline: ['state'],
+  pipeline: ['state', 'synchronous'],
   promoter: ['state'],
 };
 const ALL_OWN = [...new Set(Object.values(OWN_FLAGS).flat())];
 
 /** A bad command line: main prints the message on one line and exits with code 2. */
 export class UsageError extends Error {}
+
+const SYNC: readonly SynchronousMode[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+/** `--synchronous OFF|NORMAL|FULL|EXTRA` (any case), or `fallback` when not given. */
+export const parseSynchronous = (
+  text: string | undefined,
+  fallback: SynchronousMode,
+): SynchronousMode => {
+  const sync = (text ?? fallback).toUpperCase() as SynchronousMode;
+  if (!SYNC.includes(sync))
+    throw new UsageError(`--synchronous must be one of ${SYNC.join(', ')}, got "${text}"`);
+  return sync;
+};
 
 const isLog = (value: string): value is LogKind => (LOGS as readonly string[]).includes(value);
 

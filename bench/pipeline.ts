@@ -12,7 +12,7 @@ import { createEmbeddedTopic } from '../src/publishers/embedded/embeddedTopic';
 import { createPublisher } from '../src/publishers/publisher';
 import type { SnapshotSink } from '../src/publishers/snapshotSink';
 import { runService } from '../src/service/runService';
-import { UsageError, type BenchArgs } from './args';
+import { parseSynchronous, UsageError, type BenchArgs } from './args';
 import { progress, withTempDir } from './measure';
 import { account } from './pipelineDomain';
 import { printPipelineReport, type PipelineResult } from './pipelineReport';
@@ -56,7 +56,8 @@ const quantile = (sorted: number[], q: number) =>
 /**
  * `npm run bench -- pipeline`: branch writers in a worker thread append whole branches to the
  * SQLite log; the main thread runs the service (promoter and publisher into the embedded topic
- * in the same file) as `driftless serve` does. First at full load until the log holds
+ * in the same file) as `driftless serve` does, the log `synchronous=FULL` unless `--synchronous`
+ * says otherwise. First at full load until the log holds
  * `--events` events, then at half that rate for latency, then raw INSERTs of the same events.
  */
 export const run = async (args: BenchArgs): Promise<void> => {
@@ -66,6 +67,8 @@ export const run = async (args: BenchArgs): Promise<void> => {
   if (stateFlag !== 'log' && stateFlag !== 'separate')
     throw new UsageError(`--state must be log or separate, got "${stateFlag}"`);
   const separateState = stateFlag === 'separate';
+  // The log's durability, for writers and promoter alike (projections and topic stay NORMAL).
+  const synchronous = parseSynchronous(args.own.synchronous, 'FULL');
   const result = await withTempDir(async (dir) => {
     const path = join(dir, 'pipeline.sqlite');
     const statePath = separateState ? join(dir, 'pipeline-state.sqlite') : path;
@@ -74,7 +77,12 @@ export const run = async (args: BenchArgs): Promise<void> => {
     const checkpoints = [...new Set([path, statePath])].map((p) =>
       startBackgroundCheckpoints({ path: p }),
     );
-    const log = createSqliteEventLog({ path, pollIntervalMs: 1, inlineCheckpoints: false });
+    const log = createSqliteEventLog({
+      path,
+      synchronous,
+      pollIntervalMs: 1,
+      inlineCheckpoints: false,
+    });
     const store = openProjectionStore(statePath, { inlineCheckpoints: false });
     const topic = createEmbeddedTopic(
       separateState ? { connection: store.db } : { path, inlineCheckpoints: false },
@@ -96,7 +104,14 @@ export const run = async (args: BenchArgs): Promise<void> => {
     };
     const promoter = createPromoter({ log, store, registry: createRegistry([account]) });
     const publisher = createPublisher({ log, sink, store });
-    const data: WriterData = { path, statePath, entities: ENTITIES, maxInFlight: 4000, batch: 100 };
+    const data: WriterData = {
+      path,
+      statePath,
+      synchronous,
+      entities: ENTITIES,
+      maxInFlight: 4000,
+      batch: 100,
+    };
     const writer = new Worker(join(__dirname, 'pipelineWriter.js'), { workerData: data });
     const tell = (command: WriterCommand) => writer.postMessage(command);
     let committed = 0;
@@ -194,6 +209,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
       eventsAtEnd: end.events,
       totals,
       stateFile: stateFlag,
+      synchronous,
     } satisfies PipelineResult;
   });
   printPipelineReport(args, result);

@@ -1,9 +1,12 @@
 import { cpus } from 'node:os';
+import type { SynchronousMode } from '../src/events/sqlite/openDatabase';
 import type { BenchArgs } from './args';
 
 export interface PipelineResult {
   /** `log`: projections and topic in the log's file (the default); `separate`: their own. */
   stateFile: 'log' | 'separate';
+  /** The log's `synchronous` (writers and promoter): FULL unless `--synchronous` said otherwise. */
+  synchronous: SynchronousMode;
   /** Committed branches settled per second at full load (after the first 100k events). */
   branchesPerSec: number;
   /** Log events per second at full load: branches' own plus the promoter's. */
@@ -67,6 +70,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
         events: r.eventsAtEnd,
         totals: r.totals,
         stateFile: r.stateFile,
+        synchronous: r.synchronous,
         command: args.command,
         machine,
       }),
@@ -76,7 +80,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   console.log(
     [
-      `Pipeline benchmark: SQLite log → promoter → embedded topic (${r.stateFile === 'log' ? 'one file' : 'projections and topic in a state file of their own'}, synchronous=FULL)`,
+      `Pipeline benchmark: SQLite log → promoter → embedded topic (${r.stateFile === 'log' ? 'one file' : 'projections and topic in a state file of their own'}, log synchronous=${r.synchronous})`,
       `command: ${args.command}`,
       `machine: ${machine.cpus} x ${cpus()[0]?.model ?? 'unknown CPU'}, node ${machine.node}`,
       '',

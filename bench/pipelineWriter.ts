@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createIdGenerator } from '../src/events/ids';
 import { streamNames } from '../src/events/streams';
+import type { SynchronousMode } from '../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
 import { branchEvents } from './pipelineDomain';
 
@@ -13,6 +14,7 @@ export interface WriterData {
   path: string;
   /** The file of the projections, where the writers read heads. */
   statePath: string;
+  synchronous: SynchronousMode;
   entities: number;
   /** Most branches written but not yet settled by the promoter. */
   maxInFlight: number;
@@ -26,8 +28,8 @@ export interface WriterReport {
   committed: [branchId: string, atMs: number][];
 }
 
-const { path, statePath, entities, maxInFlight, batch } = workerData as WriterData;
-const log = createSqliteEventLog({ path });
+const { path, statePath, synchronous, entities, maxInFlight, batch } = workerData as WriterData;
+const log = createSqliteEventLog({ path, synchronous });
 const db = new Database(statePath);
 const headOf = db.prepare<[string], { version_id: string }>(
   "SELECT version_id FROM heads WHERE entity_type = 'account' AND entity_id = ?",

@@ -1,5 +1,5 @@
 import type { SynchronousMode } from '../../src/events/sqlite/openDatabase';
-import { UsageError } from '../args';
+import { parseSynchronous, UsageError } from '../args';
 
 /** The strategies benchmark's own flags, parsed. */
 export interface StrategiesOptions {
@@ -28,8 +28,6 @@ export const DEFAULT_STRATEGIES: StrategiesOptions = {
   chart: 'docs/strategies.png',
 };
 
-const SYNC: readonly SynchronousMode[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
-
 const integer = (flag: string, text: string, min: number, max: number): number => {
   const value = Number(text.replace(/[_,]/g, ''));
   if (!Number.isSafeInteger(value) || value < min || value > max)
@@ -43,11 +41,6 @@ const list = (flag: string, text: string, min: number, max: number): number[] =>
 /** Reads `--seed N --branches N --parallelism 2,8 --overlap 10,90 --synchronous FULL --chart PATH`. */
 export const parseStrategiesOptions = (own: Record<string, string>): StrategiesOptions => {
   const d = DEFAULT_STRATEGIES;
-  const sync = (own.synchronous ?? d.synchronous).toUpperCase() as SynchronousMode;
-  if (!SYNC.includes(sync))
-    throw new UsageError(
-      `--synchronous must be one of ${SYNC.join(', ')}, got "${own.synchronous}"`,
-    );
   return {
     seed: own.seed === undefined ? d.seed : integer('seed', own.seed, 0, 2 ** 31),
     branches:
@@ -58,7 +51,7 @@ export const parseStrategiesOptions = (own: Record<string, string>): StrategiesO
       own.overlap === undefined
         ? d.overlap
         : list('overlap', own.overlap, 0, 100).map((p) => p / 100),
-    synchronous: sync,
+    synchronous: parseSynchronous(own.synchronous, d.synchronous),
     chart: own.chart ?? (Object.keys(own).length === 0 ? d.chart : 'build/strategies.png'),
   };
 };
