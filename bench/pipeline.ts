@@ -56,9 +56,9 @@ const quantile = (sorted: number[], q: number) =>
 /**
  * `npm run bench -- pipeline`: branch writers in a worker thread append whole branches to the
  * SQLite log; the main thread runs the service (promoter and publisher into the embedded topic
- * in the same file) as `driftless serve` does, the log `synchronous=FULL` unless `--synchronous`
- * says otherwise. First at full load until the log holds
- * `--events` events, then at half that rate for latency, then raw INSERTs of the same events.
+ * in the same file) as `driftless serve` does; the log is `synchronous=FULL` unless
+ * `--synchronous` says otherwise. First at full load until the log holds `--events` events,
+ * then at half that rate for latency, then raw INSERTs of the same events.
  */
 export const run = async (args: BenchArgs): Promise<void> => {
   if (args.events <= RSS_EARLY)
