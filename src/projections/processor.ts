@@ -37,6 +37,12 @@ export interface Processor {
   position(): number;
 }
 
+/** An event read from the log, and why it fails its schema (undefined: it is applied as read). */
+interface Checked {
+  raw: RecordedEvent;
+  invalid: string | undefined;
+}
+
 /** Driver errors are I/O, not a bad event: they abort the batch, to be retried. */
 const isDriverError = (error: unknown) =>
   typeof (error as { code?: unknown } | null)?.code === 'string' &&
@@ -67,41 +73,42 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
   };
   // Each event in its own savepoint, so a rejected one leaves no partial effect.
   const applyOne = store.db.transaction(applyAll);
-  const applyChecked = (raw: RecordedEvent, apply: (event: RecordedEvent) => void) => {
-    const parsed = parseEvent({ type: raw.type, data: raw.data, metadata: raw.metadata });
-    if (parsed._tag === 'Left')
-      return reject({
-        position: raw.position,
-        stream: raw.stream,
-        type: String(raw.type),
-        reason: parsed.left.message,
-      });
-    apply(raw); // the checked event is raw's own type, data and metadata: no copy needed
-  };
+  const rejectRaw = (raw: RecordedEvent, reason: string) =>
+    reject({ position: raw.position, stream: raw.stream, type: String(raw.type), reason });
   const applyGuarded = (raw: RecordedEvent) => {
     try {
-      applyChecked(raw, applyOne);
+      applyOne(raw);
     } catch (error) {
       if (isDriverError(error)) throw error;
       const reason =
         error instanceof EventRejected ? error.message : `projection failed: ${String(error)}`;
-      reject({ position: raw.position, stream: raw.stream, type: raw.type, reason });
+      rejectRaw(raw, reason);
     }
   };
   // Another process sharing the store may have applied some of these since they were read: the
   // checkpoint, read inside the write transaction, says which.
   const batchOf = (apply: (raw: RecordedEvent) => void) =>
-    store.immediate((events: readonly RecordedEvent[]) => {
+    store.immediate((events: readonly Checked[]) => {
       const applied = store.checkpoint(name);
-      for (const event of events) if (event.position > applied) apply(event);
-      if (events.at(-1)!.position > applied) save.run(name, events.at(-1)!.position);
+      for (const { raw, invalid } of events) {
+        if (raw.position <= applied) continue;
+        if (invalid === undefined) apply(raw);
+        else rejectRaw(raw, invalid);
+      }
+      const last = events.at(-1)!.raw.position;
+      if (last > applied) save.run(name, last);
     });
   // Savepoints cost time on every event and are needed only when one is rejected: a batch is
   // applied without them first, and again with them (from scratch) when any event throws.
-  const fastBatch = batchOf((raw) => applyChecked(raw, applyAll));
+  const fastBatch = batchOf(applyAll);
   const guardedBatch = batchOf(applyGuarded);
-  const commit = (events: readonly RecordedEvent[]) => {
-    if (events.length === 0) return;
+  const commit = (page: readonly RecordedEvent[]) => {
+    if (page.length === 0) return;
+    // Checked before the write transaction: on a shared file, its lock is held for less.
+    const events = page.map((raw): Checked => {
+      const parsed = parseEvent({ type: raw.type, data: raw.data, metadata: raw.metadata });
+      return { raw, invalid: parsed._tag === 'Left' ? parsed.left.message : undefined };
+    });
     rejected = [];
     try {
       fastBatch(events);
@@ -111,7 +118,7 @@ export const createProcessor = (options: ProcessorOptions): Processor => {
       guardedBatch(events);
     }
     for (const r of rejected) options.onRejected?.(r);
-    onProgress?.(events.at(-1)!.position);
+    onProgress?.(page.at(-1)!.position);
   };
 
   const catchUp = async (signal?: AbortSignal) => {
