@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { newEvent } from '../../src/events/newEvent';
+import { streamNames } from '../../src/events/streams';
 import { defineEntity } from '../../src/projections/defineEntity';
 import { createWorld } from '../support/world';
 
@@ -56,6 +58,42 @@ describe('branch state projection', () => {
     await w.promote(INV, { a: 1 }, { branchIds: [b] });
     await w.process();
     expect(w.store.branch(b)!.status).toBe('promoted');
+    expect(w.store.branchOps(b)).toEqual([]);
+  });
+
+  it('keeps the first ops of a mutation recorded twice, counting it once', async () => {
+    const w = createWorld([invoice]);
+    const b = await w.open(INV, null);
+    await w.mutate(b, [{ op: 'set', path: '/a', value: 1 }], 1);
+    await w.mutate(b, [{ op: 'set', path: '/a', value: 2 }], 1);
+    await w.mutate(b, [{ op: 'set', path: '/b', value: 3 }], 2);
+    await w.process();
+    expect(w.store.branch(b)).toMatchObject({ mutationCount: 2, lastSeq: 2 });
+    expect(w.store.branch(b)!.flaw).toMatch(/got 1/);
+    expect(w.store.branchOps(b)).toEqual([
+      [{ op: 'set', path: '/a', value: 1 }],
+      [{ op: 'set', path: '/b', value: 3 }],
+    ]);
+  });
+
+  it('removes the quarantine entry of a branch promoted without a release first', async () => {
+    const w = createWorld([invoice]);
+    const b = await w.open(INV, null);
+    await w.mutate(b, [{ op: 'set', path: '/a', value: 1 }]);
+    await w.commit(b);
+    const violations = [{ code: 'SCHEMA_INVALID' as const, path: '/a', message: 'no' }];
+    await w.log.append(
+      streamNames('test').entity(INV),
+      [newEvent('BranchQuarantined', { branchId: b, entity: INV, violations }, { actor: 't' })],
+      { expectedRevision: 'any' },
+    );
+    await w.process();
+    const entries = () => w.store.statement('SELECT branch_id FROM quarantine').all();
+    expect(entries()).toEqual([{ branch_id: b }]);
+    await w.promote(INV, { a: 1 }, { branchIds: [b] });
+    await w.process();
+    expect(w.store.branch(b)!.status).toBe('promoted');
+    expect(entries()).toEqual([]);
     expect(w.store.branchOps(b)).toEqual([]);
   });
 });
