@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { startBackgroundCheckpoints } from '../src/events/sqlite/backgroundCheckpoints';
 import { openDatabase } from '../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
+import { writeLockTimes } from '../src/events/sqlite/writeLock';
 import { createRegistry } from '../src/projections/defineEntity';
 import { openProjectionStore } from '../src/projections/projectionStore';
 import { createPromoter } from '../src/promoter/promoter';
@@ -115,9 +116,17 @@ export const run = async (args: BenchArgs): Promise<void> => {
     const writer = new Worker(join(__dirname, 'pipelineWriter.js'), { workerData: data });
     const tell = (command: WriterCommand) => writer.postMessage(command);
     let committed = 0;
+    let writersLock: WriterReport['lock'] = { waitSeconds: 0, heldSeconds: 0 };
     writer.on('message', (m: WriterReport) => {
       for (const [b, at] of m.committed) committedAt.set(b, at);
       committed += m.committed.length;
+      writersLock = m.lock;
+    });
+    // The log file's write lock, as the service (this thread) and the writers waited and held it.
+    const serviceLock = writeLockTimes(path);
+    const lockTimes = () => ({
+      service: { wait: serviceLock.waitSeconds, held: serviceLock.heldSeconds },
+      writers: { wait: writersLock.waitSeconds, held: writersLock.heldSeconds },
     });
     let settled = 0;
     let published = 0;
@@ -137,7 +146,12 @@ export const run = async (args: BenchArgs): Promise<void> => {
 
     // Full load: the writers go as fast as the promoter lets them (at most 4,000 in flight).
     const events = () => promoter.position();
-    type Mark = { at: number; events: number; settled: number } & ReturnType<typeof memory>;
+    type Mark = {
+      at: number;
+      events: number;
+      settled: number;
+      lock: ReturnType<typeof lockTimes>;
+    } & ReturnType<typeof memory>;
     let early: Mark | undefined;
     let reported = 0;
     // At each tenth of the log: whether memory levels off as history grows.
@@ -145,7 +159,13 @@ export const run = async (args: BenchArgs): Promise<void> => {
     while (events() < args.events) {
       await sleep(50);
       if (early === undefined && events() >= RSS_EARLY)
-        early = { at: performance.now(), events: events(), settled, ...memory() };
+        early = {
+          at: performance.now(),
+          events: events(),
+          settled,
+          lock: lockTimes(),
+          ...memory(),
+        };
       if (events() - reported >= args.events / 10) {
         reported = events();
         tenths.push({ rssMb: mb(), anonMb: anonMb() });
@@ -154,13 +174,27 @@ export const run = async (args: BenchArgs): Promise<void> => {
         );
       }
     }
-    const end: Mark = { at: performance.now(), events: events(), settled, ...memory() };
+    const end: Mark = {
+      at: performance.now(),
+      events: events(),
+      settled,
+      lock: lockTimes(),
+      ...memory(),
+    };
     const seconds = (end.at - early!.at) / 1000;
     const branchesPerSec = (end.settled - early!.settled) / seconds;
     const onCpu = end.sched && early!.sched ? (end.sched.run - early!.sched.run) / seconds : null;
     const waitingForCpu =
       end.sched && early!.sched ? (end.sched.wait - early!.sched.wait) / seconds : null;
     const eventsPerSec = (end.events - early!.events) / seconds;
+    const lockShare = (who: 'service' | 'writers', what: 'wait' | 'held') =>
+      (end.lock[who][what] - early!.lock[who][what]) / seconds;
+    const logWriteLock = {
+      heldByService: lockShare('service', 'held'),
+      waitedByService: lockShare('service', 'wait'),
+      heldByWriters: lockShare('writers', 'held'),
+      waitedByWriters: lockShare('writers', 'wait'),
+    };
 
     // Half load, for latency: paced writers, one second of warm-up, then measured.
     progress(
@@ -206,6 +240,7 @@ export const run = async (args: BenchArgs): Promise<void> => {
       anonMbSamples: tenths.map((t) => t.anonMb),
       mainThreadOnCpu: onCpu,
       mainThreadWaitingForCpu: waitingForCpu,
+      logWriteLock,
       eventsAtEnd: end.events,
       totals,
       stateFile: stateFlag,

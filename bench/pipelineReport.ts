@@ -32,6 +32,16 @@ export interface PipelineResult {
    */
   mainThreadOnCpu: number | null;
   mainThreadWaitingForCpu: number | null;
+  /**
+   * Shares of the full-load time the log file's write lock was held by, and waited for by, the
+   * service (promoter's appends; in one file also projections and topic) and the writers.
+   */
+  logWriteLock: {
+    heldByService: number;
+    waitedByService: number;
+    heldByWriters: number;
+    waitedByWriters: number;
+  };
   eventsAtEnd: number;
   totals: { committed: number; settled: number; published: number; events: number };
 }
@@ -67,6 +77,12 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
         mainThreadWaitingForCpu: share(r.mainThreadWaitingForCpu),
         branchesPerMainThreadCpuSec:
           r.mainThreadOnCpu === null ? null : Math.round(r.branchesPerSec / r.mainThreadOnCpu),
+        logWriteLock: {
+          heldByService: share(r.logWriteLock.heldByService),
+          waitedByService: share(r.logWriteLock.waitedByService),
+          heldByWriters: share(r.logWriteLock.heldByWriters),
+          waitedByWriters: share(r.logWriteLock.waitedByWriters),
+        },
         events: r.eventsAtEnd,
         totals: r.totals,
         stateFile: r.stateFile,
@@ -86,6 +102,7 @@ export const printPipelineReport = (args: BenchArgs, r: PipelineResult): void =>
       '',
       `full load       ${int(r.branchesPerSec)} committed branches/s, ${int(r.eventsPerSec)} events/s`,
       `main thread     on a CPU ${percent(r.mainThreadOnCpu)} of the time, waiting for one ${percent(r.mainThreadWaitingForCpu)}${r.mainThreadOnCpu === null ? '' : `: ${int(r.branchesPerSec / r.mainThreadOnCpu)} branches per CPU second of it`}`,
+      `log write lock  held ${percent(r.logWriteLock.heldByService + r.logWriteLock.heldByWriters)} of the time (service ${percent(r.logWriteLock.heldByService)}, writers ${percent(r.logWriteLock.heldByWriters)}); waiting for it: service ${percent(r.logWriteLock.waitedByService)}, writers ${percent(r.logWriteLock.waitedByWriters)}`,
       `raw INSERT      ${int(r.rawCeilingEventsPerSec)} events/s (same events, 100 per transaction)`,
       `half load       ${int(r.halfLoadBranchesPerSec)} branches/s: commit → published p50 ${ms(r.p50LatencyMs)} ms, p99 ${ms(r.p99LatencyMs)} ms (${r.latencySamples} samples)`,
       `RSS             ${r.rssMbAfter100k} MB after 100k events, ${r.rssMbAfterAll} MB after ${int(r.eventsAtEnd)} (without mapped file pages: ${r.anonMbAfter100k} MB, ${r.anonMbAfterAll} MB)`,

@@ -8,6 +8,7 @@ import { createIdGenerator } from '../src/events/ids';
 import { streamNames } from '../src/events/streams';
 import type { SynchronousMode } from '../src/events/sqlite/openDatabase';
 import { createSqliteEventLog } from '../src/events/sqlite/sqliteEventLog';
+import { writeLockTimes } from '../src/events/sqlite/writeLock';
 import { branchEvents } from './pipelineDomain';
 
 export interface WriterData {
@@ -26,6 +27,8 @@ export interface WriterData {
 export type WriterCommand = { rate: number | null } | { settled: number } | { stop: true };
 export interface WriterReport {
   committed: [branchId: string, atMs: number][];
+  /** This thread's time waiting for and holding the log file's write lock so far, s. */
+  lock: { waitSeconds: number; heldSeconds: number };
 }
 
 const { path, statePath, synchronous, entities, maxInFlight, batch } = workerData as WriterData;
@@ -82,7 +85,11 @@ const main = async () => {
     const at = performance.timeOrigin + performance.now();
     written += n;
     pacedWritten += n;
-    const report: WriterReport = { committed: branches.map((b) => [b.branchId, at]) };
+    const { waitSeconds, heldSeconds } = writeLockTimes(path);
+    const report: WriterReport = {
+      committed: branches.map((b) => [b.branchId, at]),
+      lock: { waitSeconds, heldSeconds },
+    };
     parentPort!.postMessage(report);
   }
   db.close();

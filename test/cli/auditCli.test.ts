@@ -231,6 +231,11 @@ describe('driftless replay, verify, drift and lineage --html', () => {
     const listed = JSON.parse(cli(['quarantine', 'list', '--json', ...config]).stdout) as unknown[];
     expect(value(text, 'driftless_quarantined_branches')).toBe(listed.length);
     expect(value(text, 'driftless_committed_branches')).toBe(0);
+    // One file for log, projections and topic: one series each for its write lock.
+    for (const metric of ['wait', 'held'])
+      expect(
+        value(text, `driftless_sqlite_write_lock_${metric}_seconds_total{file="${db}"}`),
+      ).toBeGreaterThanOrEqual(0);
     const { events } = JSON.parse(cli(['replay', '--json', ...config]).stdout) as {
       events: number;
     };

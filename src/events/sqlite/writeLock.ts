@@ -1,9 +1,32 @@
 import type Database from 'better-sqlite3';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const FIRST_WAIT_MS = 0.05;
 const LONGEST_WAIT_MS = 1;
+
+/** How long this thread's connections waited for one SQLite file's write lock, and held it. */
+export interface WriteLockTimes {
+  waitSeconds: number;
+  heldSeconds: number;
+  transactions: number;
+}
+
+const timesByFile = new Map<string, WriteLockTimes>();
+
+/**
+ * The write-lock times of the SQLite file at `path`, summed over this thread's connections
+ * since it opened the first: a live object. Waiting that grows with load says other
+ * connections (writers in other processes) hold the lock; see `driftless serve`'s metrics.
+ */
+export const writeLockTimes = (path: string): WriteLockTimes => {
+  const key = path === ':memory:' || path === '' ? path : resolve(path);
+  let times = timesByFile.get(key);
+  if (times === undefined)
+    timesByFile.set(key, (times = { waitSeconds: 0, heldSeconds: 0, transactions: 0 }));
+  return times;
+};
 
 const isBusy = (error: unknown) =>
   /^SQLITE_BUSY/.test(String((error as { code?: unknown } | null)?.code));
@@ -23,23 +46,43 @@ export const immediately = <A extends unknown[], R>(
 ): ((...args: A) => R) => {
   const noWait = db.prepare('PRAGMA busy_timeout = 0');
   const restore = db.prepare(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+  const times = writeLockTimes(db.name);
+  const count = (asked: number, began: number, ended: number) => {
+    times.waitSeconds += (began - asked) / 1000;
+    times.heldSeconds += (ended - began) / 1000;
+    times.transactions += 1;
+  };
   let began = false;
+  let beganAt = 0;
   const transaction = db.transaction((...args: A) => {
     began = true;
+    beganAt = performance.now();
     restore.get();
     return fn(...args);
   });
   return (...args) => {
     if (db.inTransaction) return transaction(...args); // a savepoint: the lock is held
-    const deadline = performance.now() + busyTimeoutMs;
+    const asked = performance.now();
+    const deadline = asked + busyTimeoutMs;
     for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
       began = false;
       noWait.get();
       try {
-        return transaction.immediate(...args);
+        const result = transaction.immediate(...args);
+        count(asked, beganAt, performance.now());
+        return result;
       } catch (error) {
         restore.get();
-        if (began || !isBusy(error) || performance.now() > deadline) throw error;
+        const now = performance.now();
+        if (began) {
+          count(asked, beganAt, now);
+          throw error;
+        }
+        if (!isBusy(error)) throw error;
+        if (now > deadline) {
+          times.waitSeconds += (now - asked) / 1000; // waited in vain
+          throw error;
+        }
       }
       Atomics.wait(sleeper, 0, 0, wait);
     }
