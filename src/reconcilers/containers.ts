@@ -9,9 +9,6 @@ export const elementKey = (element: Json | undefined, key: string): string | und
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 };
 
-/** A set member as a path segment and as a comparable string. */
-export const memberKey = (member: Json): string => JSON.stringify(member);
-
 /** Element positions by key for long keyed arrays, which never change once built. */
 const indexes = new WeakMap<Json[], Map<string, number>>();
 const INDEX_FROM = 16;
