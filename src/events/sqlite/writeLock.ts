@@ -10,7 +10,6 @@ const LONGEST_WAIT_MS = 1;
 export interface WriteLockTimes {
   waitSeconds: number;
   heldSeconds: number;
-  transactions: number;
 }
 
 const timesByFile = new Map<string, WriteLockTimes>();
@@ -23,8 +22,7 @@ const timesByFile = new Map<string, WriteLockTimes>();
 export const writeLockTimes = (path: string): WriteLockTimes => {
   const key = path === ':memory:' || path === '' ? path : resolve(path);
   let times = timesByFile.get(key);
-  if (times === undefined)
-    timesByFile.set(key, (times = { waitSeconds: 0, heldSeconds: 0, transactions: 0 }));
+  if (times === undefined) timesByFile.set(key, (times = { waitSeconds: 0, heldSeconds: 0 }));
   return times;
 };
 
@@ -50,7 +48,6 @@ export const immediately = <A extends unknown[], R>(
   const count = (asked: number, began: number, ended: number) => {
     times.waitSeconds += (began - asked) / 1000;
     times.heldSeconds += (ended - began) / 1000;
-    times.transactions += 1;
   };
   let began = false;
   let beganAt = 0;
