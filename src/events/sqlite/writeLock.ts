@@ -45,9 +45,9 @@ export const immediately = <A extends unknown[], R>(
   const noWait = db.prepare('PRAGMA busy_timeout = 0');
   const restore = db.prepare(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
   const times = writeLockTimes(db.name);
-  const count = (asked: number, began: number, ended: number) => {
-    times.waitSeconds += (began - asked) / 1000;
-    times.heldSeconds += (ended - began) / 1000;
+  const count = (asked: number, locked: number, ended: number) => {
+    times.waitSeconds += (locked - asked) / 1000;
+    times.heldSeconds += (ended - locked) / 1000;
   };
   let began = false;
   let beganAt = 0;
